@@ -1,0 +1,23 @@
+from .models import Profile
+from .rls import org_context, user_context
+
+
+def active_profiles(user):
+    """The user's memberships, visible through the user's own RLS context."""
+    with user_context(user.pk):
+        return list(
+            Profile.objects.filter(user=user, is_active=True).select_related("org").order_by("org__name")
+        )
+
+
+def active_profile_for(user, org_id=None):
+    """The membership to act with: of `org_id` when given, else the user's first org."""
+    profiles = active_profiles(user)
+    if org_id is not None:
+        return next((p for p in profiles if str(p.org_id) == str(org_id)), None)
+    return profiles[0] if profiles else None
+
+
+def org_profiles(org_id):
+    with org_context(org_id):
+        return Profile.objects.filter(org_id=org_id).select_related("user")

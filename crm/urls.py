@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import AccountViewSet
+from accounts.views import AccountListView
+from common import api as common_api
+from common import views as common_views
+from contacts.api import ContactViewSet
+from contacts.views import ContactListView
+from invoices.api import EstimateViewSet, ProductViewSet
+from invoices.views import EstimateListView, ProductListView
+from opportunity.api import OpportunityViewSet
+from opportunity.views import OpportunityListView
+from orders.api import OrderViewSet
+from orders.views import OrderListView
+
+router = DefaultRouter()
+router.register("accounts", AccountViewSet, basename="account")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("opportunities", OpportunityViewSet, basename="opportunity")
+router.register("products", ProductViewSet, basename="product")
+router.register("estimates", EstimateViewSet, basename="estimate")
+router.register("orders", OrderViewSet, basename="order")
+
+urlpatterns = [
+    path("api/auth/login/", common_api.LoginView.as_view(), name="api-login"),
+    path("api/auth/refresh/", common_api.RefreshView.as_view(), name="api-refresh"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/salesforce/", include("salesforce_imports.api.urls")),
+    path("api/", include(router.urls)),
+    path("login/", common_views.LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("switch-org/", common_views.switch_org, name="switch-org"),
+    path("", common_views.home, name="home"),
+    path("accounts/", AccountListView.as_view(), name="account-list"),
+    path("contacts/", ContactListView.as_view(), name="contact-list"),
+    path("opportunities/", OpportunityListView.as_view(), name="opportunity-list"),
+    path("products/", ProductListView.as_view(), name="product-list"),
+    path("estimates/", EstimateListView.as_view(), name="estimate-list"),
+    path("orders/", OrderListView.as_view(), name="order-list"),
+    path("settings/salesforce", include("salesforce_imports.web.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "common.exceptions.api_aware_404"
+handler500 = "common.exceptions.api_aware_500"

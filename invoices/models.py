@@ -1,0 +1,84 @@
+from django.db import models
+
+from common.models import BaseOrgModel
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Product(BaseOrgModel):
+    name = models.CharField(max_length=255)
+    sku = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(**MONEY, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "org", "sku", name="product_org_sku_unique", condition=~models.Q(sku="")
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EstimateStatus(models.TextChoices):
+    DRAFT = "Draft"
+    SENT = "Sent"
+    VIEWED = "Viewed"
+    ACCEPTED = "Accepted"
+    DECLINED = "Declined"
+    EXPIRED = "Expired"
+
+
+class DiscountType(models.TextChoices):
+    PERCENTAGE = "PERCENTAGE", "Percentage"
+    FIXED = "FIXED", "Fixed amount"
+
+
+class Estimate(BaseOrgModel):
+    title = models.CharField(max_length=255)
+    estimate_number = models.CharField(max_length=50)
+    status = models.CharField(max_length=10, choices=EstimateStatus.choices, default=EstimateStatus.DRAFT)
+    account = models.ForeignKey("accounts.Account", null=True, blank=True, on_delete=models.SET_NULL)
+    contact = models.ForeignKey("contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL)
+    opportunity = models.ForeignKey(
+        "opportunity.Opportunity", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    subtotal = models.DecimalField(**MONEY, null=True, blank=True)
+    discount_type = models.CharField(max_length=10, choices=DiscountType.choices, blank=True)
+    discount_value = models.DecimalField(**MONEY, null=True, blank=True)
+    tax_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    total_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    issue_date = models.DateField(null=True, blank=True)
+    expiry_date = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint("org", "estimate_number", name="estimate_org_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.estimate_number} {self.title}"
+
+
+class EstimateLineItem(BaseOrgModel):
+    estimate = models.ForeignKey(Estimate, on_delete=models.CASCADE, related_name="line_items")
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL)
+    name = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=2, default=1)
+    unit_price = models.DecimalField(**MONEY, null=True, blank=True)
+    discount = models.DecimalField(**MONEY, null=True, blank=True)
+    total = models.DecimalField(**MONEY, null=True, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["estimate", "sort_order"]

@@ -1,0 +1,69 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from common.models import BaseOrgModel
+
+
+class Stage(models.TextChoices):
+    PROSPECTING = "PROSPECTING", "Prospecting"
+    QUALIFICATION = "QUALIFICATION", "Qualification"
+    PROPOSAL = "PROPOSAL", "Proposal"
+    NEGOTIATION = "NEGOTIATION", "Negotiation"
+    CLOSED_WON = "CLOSED_WON", "Closed won"
+    CLOSED_LOST = "CLOSED_LOST", "Closed lost"
+
+
+class LeadSource(models.TextChoices):
+    NONE = "NONE", "None"
+    CALL = "CALL", "Call"
+    EMAIL = "EMAIL", "Email"
+    EXISTING_CUSTOMER = "EXISTING CUSTOMER", "Existing customer"
+    PARTNER = "PARTNER", "Partner"
+    PUBLIC_RELATIONS = "PUBLIC RELATIONS", "Public relations"
+    CAMPAIGN = "CAMPAIGN", "Campaign"
+    WEBSITE = "WEBSITE", "Website"
+    OTHER = "OTHER", "Other"
+
+
+class OpportunityType(models.TextChoices):
+    NEW_BUSINESS = "NEW_BUSINESS", "New business"
+    EXISTING_BUSINESS = "EXISTING_BUSINESS", "Existing business"
+    RENEWAL = "RENEWAL", "Renewal"
+    UPSELL = "UPSELL", "Upsell"
+    CROSS_SELL = "CROSS_SELL", "Cross-sell"
+
+
+class Opportunity(BaseOrgModel):
+    name = models.CharField(max_length=255)
+    account = models.ForeignKey(
+        "accounts.Account", null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities"
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.PROSPECTING)
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(max_length=3, blank=True)
+    probability = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    lead_source = models.CharField(max_length=20, choices=LeadSource.choices, blank=True)
+    opportunity_type = models.CharField(max_length=20, choices=OpportunityType.choices, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "opportunities"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0) | models.Q(amount__isnull=True),
+                name="opportunity_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(probability__lte=100) | models.Q(probability__isnull=True),
+                name="opportunity_probability_at_most_100",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

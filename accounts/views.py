@@ -7,4 +7,10 @@ class AccountListView(OrgListView):
     model = Account
     title = "Accounts"
     select_related = ()
-    columns = [('Name', 'name'), ('Industry', 'industry'), ('City', 'city'), ('Country', 'country'), ('Phone', 'phone')]
+    columns = [
+        ("Name", "name"),
+        ("Industry", "industry"),
+        ("City", "city"),
+        ("Country", "country"),
+        ("Phone", "phone"),
+    ]

@@ -87,7 +87,7 @@ class BaseOrgModel(BaseModel):
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
 
     objects = OrgScopedManager()
-    unscoped = models.Manager()
+    unscoped = models.Manager()  # noqa: DJ012 - a manager, not a field
 
     class Meta:
         abstract = True
@@ -110,12 +110,12 @@ class Profile(BaseModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "org"], name="profile_user_org_unique")]
 
+    def __str__(self):
+        return f"{self.user} @ {self.org} ({self.role})"
+
     @property
     def is_admin(self):
         return self.role == Role.ADMIN
-
-    def __str__(self):
-        return f"{self.user} @ {self.org} ({self.role})"
 
 
 def ci_unique(field, model_name, condition=None):

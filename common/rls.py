@@ -32,8 +32,7 @@ def _apply(connection) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('app.current_org', %s, false), "
-            "set_config('app.current_user', %s, false)",
+            "SELECT set_config('app.current_org', %s, false), set_config('app.current_user', %s, false)",
             [_org.get() or "", _user.get() or ""],
         )
 

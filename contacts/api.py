@@ -6,4 +6,4 @@ from .models import Contact
 class ContactViewSet(OrgReadOnlyViewSet):
     model = Contact
     serializer_class = read_serializer(Contact)
-    select_related = ('account',)
+    select_related = ("account",)

@@ -11,8 +11,10 @@ import os
 
 import psycopg
 
-from .settings import *  # noqa: F403
-from .settings import VAR_DIR, env
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+from .settings import *  # noqa: E402, F403
+from .settings import VAR_DIR, env  # noqa: E402
 
 APP_ROLE = "crm_app"
 APP_PASSWORD = "crm_app"  # noqa: S105 - a local test role

@@ -17,9 +17,7 @@ class Product(BaseOrgModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                "org", "sku", name="product_org_sku_unique", condition=~models.Q(sku="")
-            )
+            models.UniqueConstraint("org", "sku", name="product_org_sku_unique", condition=~models.Q(sku=""))
         ]
 
     def __str__(self):
@@ -61,9 +59,7 @@ class Estimate(BaseOrgModel):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint("org", "estimate_number", name="estimate_org_number_unique")
-        ]
+        constraints = [models.UniqueConstraint("org", "estimate_number", name="estimate_org_number_unique")]
 
     def __str__(self):
         return f"{self.estimate_number} {self.title}"

@@ -6,4 +6,4 @@ from .models import Opportunity
 class OpportunityViewSet(OrgReadOnlyViewSet):
     model = Opportunity
     serializer_class = read_serializer(Opportunity)
-    select_related = ('account',)
+    select_related = ("account",)

@@ -6,4 +6,4 @@ from .models import Order
 class OrderViewSet(OrgReadOnlyViewSet):
     model = Order
     serializer_class = read_serializer(Order)
-    select_related = ('account',)
+    select_related = ("account",)

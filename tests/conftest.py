@@ -6,8 +6,6 @@ from common.api import tokens_for
 from common.models import Org, Role
 from common.services import ensure_member
 
-pytest_plugins = ["sfsandbox.pytest_plugin"]
-
 
 def pytest_collection_modifyitems(config, items):
     if getattr(settings, "USE_POSTGRES", False):

@@ -2,5 +2,9 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="salesforce_imports/placeholder.html"), name="salesforce-settings"),
+    path(
+        "",
+        TemplateView.as_view(template_name="salesforce_imports/placeholder.html"),
+        name="salesforce-settings",
+    ),
 ]

@@ -41,7 +41,7 @@ urlpatterns = [
     path("products/", ProductListView.as_view(), name="product-list"),
     path("estimates/", EstimateListView.as_view(), name="estimate-list"),
     path("orders/", OrderListView.as_view(), name="order-list"),
-    path("settings/salesforce", include("salesforce_imports.web.urls")),
+    path("", include("salesforce_imports.web.urls")),
     path("admin/", admin.site.urls),
 ]
 

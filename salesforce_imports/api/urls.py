@@ -1,1 +1,15 @@
-urlpatterns = []
+from django.urls import path
+
+from . import connection, imports
+
+urlpatterns = [
+    path("connect/", connection.ConnectView.as_view(), name="sf-connect"),
+    path("callback/", connection.CallbackView.as_view(), name="sf-callback"),
+    path("status/", connection.StatusView.as_view(), name="sf-status"),
+    path("disconnect/", connection.DisconnectView.as_view(), name="sf-disconnect"),
+    path("import/", imports.StartImportView.as_view(), name="sf-import-start"),
+    path("import/history/", imports.JobHistoryView.as_view(), name="sf-import-history"),
+    path("import/<uuid:job_id>/", imports.JobDetailView.as_view(), name="sf-import-detail"),
+    path("import/<uuid:job_id>/errors/", imports.JobProblemsView.as_view(), name="sf-import-problems"),
+    path("import/<uuid:job_id>/cancel/", imports.CancelJobView.as_view(), name="sf-import-cancel"),
+]

@@ -1,10 +1,23 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import connection_views, import_views
 
 urlpatterns = [
+    path("settings/salesforce", connection_views.connection_page, name="salesforce-settings"),
+    path("settings/salesforce/connect", connection_views.connect, name="salesforce-connect"),
+    path("settings/salesforce/disconnect", connection_views.disconnect, name="salesforce-disconnect"),
+    path("settings/salesforce/import", import_views.import_page, name="salesforce-import"),
+    path("settings/salesforce/import/start", import_views.start_import, name="salesforce-import-start"),
+    path("settings/salesforce/import/history", import_views.history_page, name="salesforce-history"),
+    path("settings/salesforce/import/<uuid:job_id>", import_views.job_page, name="salesforce-job"),
     path(
-        "",
-        TemplateView.as_view(template_name="salesforce_imports/placeholder.html"),
-        name="salesforce-settings",
+        "settings/salesforce/import/<uuid:job_id>/progress",
+        import_views.job_progress,
+        name="salesforce-job-progress",
+    ),
+    path(
+        "settings/salesforce/import/<uuid:job_id>/cancel",
+        import_views.cancel_job,
+        name="salesforce-job-cancel",
     ),
 ]

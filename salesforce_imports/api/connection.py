@@ -1,0 +1,65 @@
+from urllib.parse import urlencode
+
+from django.http import HttpResponseRedirect
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.permissions import IsOrgAdmin
+
+from .. import connection_service
+
+
+class ConnectView(APIView):
+    permission_classes = [IsOrgAdmin]
+
+    @extend_schema(
+        request=None, responses=inline_serializer("ConnectResponse", {"auth_url": serializers.URLField()})
+    )
+    def post(self, request):
+        return Response({"auth_url": connection_service.start_connect(request.profile)})
+
+
+class CallbackView(APIView):
+    """Salesforce redirects the admin's browser here; the state alone finds the org."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={302: None})
+    def get(self, request):
+        result = connection_service.complete_connect(
+            state=request.query_params.get("state", ""),
+            code=request.query_params.get("code"),
+            error=request.query_params.get("error"),
+        )
+        key = "result" if result.ok else "error"
+        return HttpResponseRedirect(f"/settings/salesforce?{urlencode({key: result.code})}")
+
+
+class StatusSerializer(serializers.Serializer):
+    connected = serializers.BooleanField()
+    instance_url = serializers.URLField(allow_null=True)
+    connected_by = serializers.EmailField(allow_null=True)
+    connected_at = serializers.DateTimeField(allow_null=True)
+    salesforce_username = serializers.CharField(allow_null=True, required=False)
+    salesforce_user_id = serializers.CharField(allow_null=True, required=False)
+    inactive_reason = serializers.CharField(allow_null=True, required=False)
+
+
+class StatusView(APIView):
+    @extend_schema(responses=StatusSerializer)
+    def get(self, request):
+        return Response(StatusSerializer(connection_service.status(request.org.pk)).data)
+
+
+class DisconnectView(APIView):
+    permission_classes = [IsOrgAdmin]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request):
+        if not connection_service.disconnect(request.org.pk):
+            return Response({"detail": "Salesforce is not connected."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(status=status.HTTP_204_NO_CONTENT)

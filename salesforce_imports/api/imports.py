@@ -1,0 +1,75 @@
+from django.http import Http404, StreamingHttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.permissions import IsOrgAdmin
+
+from .. import problems_csv, selectors, services
+from .serializers import JobSerializer, JobSummarySerializer, ProblemSerializer, StartImportSerializer
+
+
+def _job_or_404(request, job_id):
+    job = selectors.get_job(request.org.pk, job_id)
+    if job is None:  # another org's job looks exactly like a missing one
+        raise Http404
+    return job
+
+
+class StartImportView(APIView):
+    permission_classes = [IsOrgAdmin]
+
+    @extend_schema(request=StartImportSerializer, responses={202: JobSerializer})
+    def post(self, request):
+        data = StartImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            job = services.start_import(request.profile, data.validated_data["object_types"])
+        except services.JobAlreadyActive as exc:
+            body = {"detail": str(exc), "job": str(exc.job.pk) if exc.job else None}
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        except services.ImportRequestError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobDetailView(APIView):
+    @extend_schema(responses=JobSerializer)
+    def get(self, request, job_id):
+        return Response(JobSerializer(_job_or_404(request, job_id)).data)
+
+
+class CancelJobView(APIView):
+    permission_classes = [IsOrgAdmin]
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    def post(self, request, job_id):
+        job = services.cancel_import(_job_or_404(request, job_id))
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class JobHistoryView(ListAPIView):
+    serializer_class = JobSummarySerializer
+
+    def get_queryset(self):
+        return selectors.jobs_for_org(self.request.org.pk)
+
+
+class JobProblemsView(ListAPIView):
+    serializer_class = ProblemSerializer
+
+    def get_queryset(self):
+        return selectors.problems_for(_job_or_404(self.request, self.kwargs["job_id"]))
+
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "csv"])])
+    def get(self, request, *args, **kwargs):
+        if request.query_params.get("format") == "csv":
+            job = _job_or_404(request, kwargs["job_id"])
+            response = StreamingHttpResponse(
+                problems_csv.rows(selectors.problems_for(job)), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
+            return response
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,55 @@
+from rest_framework import serializers
+
+from .. import selectors
+from ..models import ImportJob, ImportProblem
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportProblem
+        fields = ["object_type", "salesforce_id", "field", "message", "severity"]
+
+
+class JobSummarySerializer(serializers.ModelSerializer):
+    started_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "status",
+            "object_types",
+            "started_by",
+            "created_at",
+            "started_at",
+            "completed_at",
+            "total_records",
+            "imported_count",
+            "matched_count",
+            "skipped_count",
+            "error_count",
+            "warning_count",
+            "failure_reason",
+            "cancel_requested",
+        ]
+
+    def get_started_by(self, job) -> str | None:
+        return job.started_by.user.email if job.started_by else None
+
+
+class JobSerializer(JobSummarySerializer):
+    progress = serializers.SerializerMethodField()
+    errors = serializers.SerializerMethodField()
+
+    class Meta(JobSummarySerializer.Meta):
+        fields = [*JobSummarySerializer.Meta.fields, "progress", "errors"]
+
+    def get_progress(self, job) -> dict:
+        return selectors.progress_view(job)
+
+    def get_errors(self, job) -> list[dict]:
+        return ProblemSerializer(selectors.first_problems(job), many=True).data
+
+
+class StartImportSerializer(serializers.Serializer):
+    object_types = serializers.ListField(child=serializers.CharField(), allow_empty=False)

@@ -1,0 +1,146 @@
+"""A connection -> a Salesforce API session for the importer.
+
+Wraps simple-salesforce with what it does not do itself: refreshing the access token
+(before use when old, and once per INVALID_SESSION_ID), retries with exponential backoff
+and jitter for transient failures, and page-by-page streaming with bounded memory.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+
+import requests
+from django.conf import settings
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import (
+    SalesforceError,
+    SalesforceExpiredSession,
+    SalesforceGeneralError,
+    SalesforceRefusedRequest,
+)
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from . import tokens
+from .models import SalesforceConnection
+from .transport import http_session
+
+logger = logging.getLogger(__name__)
+
+
+class DailyLimitExceeded(Exception):
+    """The org's daily API request limit is used up: retrying today will not help."""
+
+
+def _error_code(exc: SalesforceError) -> tuple[str, str]:
+    content = exc.content
+    if isinstance(content, list) and content and isinstance(content[0], dict):
+        return str(content[0].get("errorCode", "")), str(content[0].get("message", ""))
+    return "", str(content)[:200]
+
+
+def is_transient(exc: BaseException) -> bool:
+    """5xx, connection trouble and concurrent-request limits are worth another try."""
+    if isinstance(
+        exc, requests.ConnectionError | requests.Timeout | requests.exceptions.ChunkedEncodingError
+    ):
+        return True
+    if isinstance(exc, SalesforceGeneralError):
+        return exc.status >= 500
+    if isinstance(exc, SalesforceRefusedRequest):
+        code, message = _error_code(exc)
+        return code == "REQUEST_LIMIT_EXCEEDED" and "TotalRequests" not in message
+    return False
+
+
+def _is_daily_limit(exc: BaseException) -> bool:
+    if not isinstance(exc, SalesforceRefusedRequest):
+        return False
+    code, message = _error_code(exc)
+    return code == "REQUEST_LIMIT_EXCEEDED" and "TotalRequests" in message
+
+
+class SalesforceClient:
+    def __init__(self, connection: SalesforceConnection):
+        if not connection.is_active:
+            raise tokens.ConnectionLost(
+                connection.inactive_reason or "The Salesforce connection is inactive."
+            )
+        self.connection = connection
+        self.api_calls = 0
+        self._sf: Salesforce | None = None
+
+    # -- session -------------------------------------------------------------------------
+    def _salesforce(self) -> Salesforce:
+        if self.connection.access_token is None or tokens.needs_refresh(self.connection):
+            self._refresh()
+        if self._sf is None:
+            self._sf = Salesforce(
+                instance_url=self.connection.instance_url,
+                session_id=self.connection.access_token,
+                version=settings.SALESFORCE_API_VERSION,
+                session=http_session(self.connection.instance_url),
+                object_pairs_hook=dict,  # plain dicts: a third faster than OrderedDict
+            )
+            self._sf.headers["Sforce-Query-Options"] = f"batchSize={settings.SALESFORCE_BATCH_SIZE}"
+        return self._sf
+
+    def _refresh(self) -> None:
+        self.connection = tokens.refresh(self.connection.pk, self.connection.access_token)
+        self._sf = None
+
+    def call(self, operation: Callable[[Salesforce], object]):
+        """Run one API call with refresh-once-on-expiry and bounded, jittered retries."""
+        retrying = Retrying(
+            stop=stop_after_attempt(settings.SALESFORCE_MAX_ATTEMPTS),
+            wait=wait_random_exponential(
+                multiplier=settings.SALESFORCE_RETRY_BASE_SECONDS, max=settings.SALESFORCE_RETRY_MAX_SECONDS
+            ),
+            retry=retry_if_exception(is_transient),
+            before_sleep=lambda state: logger.warning(
+                "Salesforce call failed (%s), retry %d",
+                type(state.outcome.exception()).__name__,
+                state.attempt_number,
+            ),
+            reraise=True,
+        )
+        return retrying(self._call_with_refresh, operation)
+
+    def _call_with_refresh(self, operation):
+        try:
+            return self._attempt(operation)
+        except SalesforceExpiredSession:
+            logger.info("Salesforce session expired for org %s: refreshing", self.connection.org_id)
+            self._refresh()
+            return self._attempt(operation)
+
+    def _attempt(self, operation):
+        sf = self._salesforce()
+        self.api_calls += 1
+        try:
+            return operation(sf)
+        except SalesforceRefusedRequest as exc:
+            if _is_daily_limit(exc):
+                raise DailyLimitExceeded(
+                    "Salesforce's daily API request limit for this org is used up. "
+                    "Run the import again when it resets: it resumes where it stopped."
+                ) from None
+            raise
+
+    # -- operations the importer uses ------------------------------------------------------
+    def readable_fields(self, sobject: str) -> set[str]:
+        describe = self.call(lambda sf: getattr(sf, sobject).describe())
+        return {field["name"] for field in describe["fields"]}
+
+    def count(self, soql_from_where: str) -> int:
+        return self.call(lambda sf: sf.query(f"SELECT COUNT() {soql_from_where}"))["totalSize"]
+
+    def query_pages(self, soql: str) -> Iterator[list[dict]]:
+        """Yield the result page by page (up to SALESFORCE_BATCH_SIZE records each)."""
+        result = self.call(lambda sf: sf.query(soql))
+        while True:
+            yield result["records"]
+            if result.get("done", True) or not result.get("nextRecordsUrl"):
+                return
+            next_url = result["nextRecordsUrl"]
+            result = self.call(lambda sf, url=next_url: sf.query_more(url, identifier_is_url=True))

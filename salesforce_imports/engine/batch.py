@@ -1,0 +1,226 @@
+"""One page of Salesforce records -> CRM rows, in bulk.
+
+Per batch: one query for Salesforce Ids imported before, one per referenced object type
+to resolve lookups, one for natural-key clashes, then bulk inserts of the CRM rows, the
+ImportedRecord links and the problems. The caller wraps it in one transaction together
+with the job's counters, so a crash loses at most this batch.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import DataError, IntegrityError, transaction
+from django.db.models.functions import Lower
+
+from ..mapping.base import Converted, ObjectMapping
+from ..models import ImportedRecord, ImportJob, ImportProblem, Severity
+from .tally import Tally
+
+
+@dataclass
+class Pending:
+    """A converted record on its way into the CRM."""
+
+    sf_id: str
+    converted: Converted
+    matched_to: uuid.UUID | None = None
+    created_pk: uuid.UUID | None = None
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
+    error: tuple[str, str] | None = None
+
+    @property
+    def values(self) -> dict:
+        return self.converted.values
+
+
+class BatchImporter:
+    def __init__(self, job: ImportJob, mapping: ObjectMapping):
+        self.job = job
+        self.mapping = mapping
+        self.model = mapping.model
+        self.content_type = ContentType.objects.get_for_model(self.model)
+        self.sf_field_of_fk = {crm_fk: sf_field for sf_field, crm_fk, _ in mapping.references}
+
+    def problem(self, sf_id: str, field_name: str, message: str, severity: str) -> ImportProblem:
+        return ImportProblem(
+            org_id=self.job.org_id,
+            job_id=self.job.pk,
+            object_type=self.mapping.sobject,
+            salesforce_id=sf_id or "",
+            field=field_name[:80],
+            message=message,
+            severity=severity,
+        )
+
+    # -- the pipeline ------------------------------------------------------------------------
+    def import_batch(self, records: list[dict]) -> Tally:
+        tally = Tally()
+        pending = self._convert_new(records, tally)
+        self._resolve_references(pending)
+        if self.mapping.natural_key:
+            self._apply_natural_key(pending)
+        to_create = [p for p in pending if p.error is None and p.matched_to is None]
+        self._insert(to_create)
+        self._link_and_count(pending, tally)
+        ImportProblem.objects.bulk_create(tally.problems)
+        return tally
+
+    def _convert_new(self, records: list[dict], tally: Tally) -> list[Pending]:
+        ids = [r.get("Id") for r in records if r.get("Id")]
+        seen = set(
+            ImportedRecord.objects.filter(
+                salesforce_object_type=self.mapping.sobject, salesforce_id__in=ids
+            ).values_list("salesforce_id", flat=True)
+        )
+        pending = []
+        for record in records:
+            sf_id = record.get("Id")
+            if not sf_id:
+                tally.errors += 1
+                tally.problems.append(self.problem("", "Id", "A record came without an Id.", Severity.ERROR))
+                continue
+            if sf_id in seen:  # imported (or matched) by an earlier run
+                tally.skipped += 1
+                continue
+            seen.add(sf_id)
+            converted = self.mapping.convert(record)
+            tally.problems.extend(
+                self.problem(sf_id, p.field, p.message, p.severity) for p in converted.problems
+            )
+            if converted.ok:
+                pending.append(Pending(sf_id, converted))
+            else:
+                tally.errors += 1
+        return pending
+
+    def _resolve_references(self, pending: list[Pending]) -> None:
+        wanted = defaultdict(set)
+        for p in pending:
+            for target, sf_id in p.converted.references.values():
+                wanted[target].add(sf_id)
+        resolved = {}
+        for target, sf_ids in wanted.items():
+            rows = ImportedRecord.objects.filter(
+                salesforce_object_type=target, salesforce_id__in=sf_ids
+            ).values_list("salesforce_id", "object_id")
+            resolved.update({(target, sf_id): object_id for sf_id, object_id in rows})
+        for p in pending:
+            missing = []
+            for crm_fk, (target, sf_id) in p.converted.references.items():
+                object_id = resolved.get((target, sf_id))
+                sf_field = self.sf_field_of_fk.get(crm_fk, crm_fk)
+                if object_id is not None:
+                    p.values[f"{crm_fk}_id"] = object_id
+                elif crm_fk == self.mapping.parent_field:
+                    p.error = (
+                        sf_field,
+                        f"Its parent {target} {sf_id} was not imported, so it has nowhere to go.",
+                    )
+                else:
+                    missing.append(f"{sf_field} {sf_id}")
+            if missing:
+                p.warnings.append(
+                    ("", f"Linked record(s) not imported, link left empty: {', '.join(missing)}.")
+                )
+
+    def _apply_natural_key(self, pending: list[Pending]) -> None:
+        key = self.mapping.natural_key
+        keyed = [(p, key.normalize(p.values.get(key.field))) for p in pending if p.error is None]
+        keyed = [(p, k) for p, k in keyed if k]
+        if not keyed:
+            return
+        keys = {k for _, k in keyed}
+        if key.case_insensitive:
+            rows = self.model.objects.alias(_key=Lower(key.field)).filter(_key__in=keys)
+        else:
+            rows = self.model.objects.filter(**{f"{key.field}__in": keys})
+        existing = {key.normalize(value): pk for pk, value in rows.values_list("pk", key.field)}
+        # CRM rows already linked to some Salesforce record belong to that record.
+        owner = dict(
+            ImportedRecord.objects.filter(
+                content_type=self.content_type, object_id__in=existing.values()
+            ).values_list("object_id", "salesforce_id")
+        )
+        claimed: dict[str, str] = {}  # key -> Salesforce Id that took it in this batch
+        for p, k in keyed:
+            crm_pk = existing.get(k)
+            if k in claimed:
+                self._disambiguate(p, f"Salesforce record {claimed[k]}")
+            elif crm_pk is not None and crm_pk in owner:
+                self._disambiguate(p, f"Salesforce record {owner[crm_pk]}")
+            elif crm_pk is not None and key.match_existing:
+                p.matched_to = crm_pk
+                claimed[k] = p.sf_id
+            elif crm_pk is not None:
+                self._disambiguate(p, "a record that was already in the CRM")
+            else:
+                claimed[k] = p.sf_id
+
+    def _disambiguate(self, p: Pending, other: str) -> None:
+        key = self.mapping.natural_key
+        value = p.values.get(key.field)
+        if key.on_duplicate == "suffix":
+            p.values[key.field] = self.mapping.disambiguate(value, p.sf_id)
+            done = f"imported as '{p.values[key.field]}'"
+        else:
+            p.values[key.field] = ""
+            done = f"imported without a {key.field}"
+        p.warnings.append((key.field, f"'{value}' is also the {key.field} of {other}: {done}."))
+
+    def _new_row(self, p: Pending):
+        return self.model(id=uuid.uuid4(), org_id=self.job.org_id, created_by_id=self._user_id(), **p.values)
+
+    def _user_id(self):
+        return self.job.started_by.user_id if self.job.started_by_id else None
+
+    def _insert(self, to_create: list[Pending]) -> None:
+        rows = [self._new_row(p) for p in to_create]
+        try:
+            with transaction.atomic():
+                self.model.objects.bulk_create(rows)
+        except (IntegrityError, DataError):
+            # Find the culprits one by one so the rest of the batch still lands.
+            for p, row in zip(to_create, rows, strict=True):
+                try:
+                    with transaction.atomic():
+                        row.save(force_insert=True)
+                except (IntegrityError, DataError) as exc:
+                    p.error = ("", f"The CRM refused this record: {_first_line(exc)}")
+        for p, row in zip(to_create, rows, strict=True):
+            if p.error is None:
+                p.created_pk = row.pk
+
+    def _link_and_count(self, pending: list[Pending], tally: Tally) -> None:
+        links = []
+        for p in pending:
+            if p.error is not None:
+                tally.errors += 1
+                tally.problems.append(self.problem(p.sf_id, p.error[0], p.error[1], Severity.ERROR))
+                continue
+            tally.problems.extend(self.problem(p.sf_id, f, m, Severity.WARNING) for f, m in p.warnings)
+            if p.matched_to is not None:
+                tally.matched += 1
+                object_id, outcome = p.matched_to, ImportedRecord.Outcome.MATCHED
+            else:
+                tally.imported += 1
+                object_id, outcome = p.created_pk, ImportedRecord.Outcome.IMPORTED
+            links.append(
+                ImportedRecord(
+                    org_id=self.job.org_id,
+                    salesforce_id=p.sf_id,
+                    salesforce_object_type=self.mapping.sobject,
+                    content_type=self.content_type,
+                    object_id=object_id,
+                    outcome=outcome,
+                    import_job_id=self.job.pk,
+                )
+            )
+        ImportedRecord.objects.bulk_create(links)
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]

@@ -1,0 +1,22 @@
+from dataclasses import dataclass, field
+
+from ..models import ImportProblem, Severity
+
+
+@dataclass
+class Tally:
+    """What one batch did: every record in exactly one bucket, plus its problems."""
+
+    imported: int = 0
+    matched: int = 0
+    skipped: int = 0
+    errors: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.severity == Severity.WARNING)
+
+    @property
+    def fetched(self) -> int:
+        return self.imported + self.matched + self.skipped + self.errors

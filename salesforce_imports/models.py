@@ -1,0 +1,178 @@
+import hashlib
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from common.models import BaseOrgModel, Org, OrgScopedManager, Profile
+
+from .crypto import EncryptedTextField
+
+
+class SalesforceConnection(BaseOrgModel):
+    """The org's one link to its Salesforce org: where it is and the tokens to reach it."""
+
+    instance_url = models.URLField(max_length=255)
+    access_token = EncryptedTextField(blank=True)
+    refresh_token = EncryptedTextField(blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    token_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the access token is refreshed before use."
+    )
+    identity_url = models.URLField(max_length=255, blank=True)
+    sf_org_id = models.CharField(max_length=18, blank=True)
+    sf_user_id = models.CharField(max_length=18, blank=True)
+    sf_username = models.CharField(max_length=255, blank=True)
+    scope = models.CharField(max_length=255, blank=True)
+    connected_by = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    connected_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    inactive_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org"], name="salesforce_connection_one_per_org")]
+
+    def __str__(self):
+        return f"{self.org_id} -> {self.instance_url}"
+
+
+class OAuthState(models.Model):
+    """A pending Connect: the `state` we sent to Salesforce and the PKCE verifier.
+
+    Not org-scoped by RLS on purpose: the callback is a browser redirect that finds the
+    org through the state alone. Only a SHA-256 of the state is stored, the verifier is
+    encrypted, and a row is single-use and expires after ten minutes.
+    """
+
+    state_hash = models.CharField(max_length=64, unique=True)
+    code_verifier = EncryptedTextField()
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"OAuth state for org {self.org_id}"
+
+    @staticmethod
+    def hash(state: str) -> str:
+        return hashlib.sha256(state.encode()).hexdigest()
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
+
+
+class ImportJob(BaseOrgModel):
+    status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.PENDING)
+    object_types = models.JSONField(default=list)
+    started_by = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    total_records = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)
+    matched_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    # {object type: {status, total, imported, matched, skipped, errors, warnings, last_id}}
+    progress = models.JSONField(default=dict)
+    failure_reason = models.TextField(blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    # Which worker process runs it, and when that process last reported: a job whose
+    # heartbeat is older than IMPORT_JOB_LEASE_SECONDS is taken over (resumed).
+    runner = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One running job per org, enforced by the database, not only by the API.
+            models.UniqueConstraint(
+                fields=["org"],
+                condition=models.Q(status__in=["PENDING", "IN_PROGRESS"]),
+                name="import_job_one_active_per_org",
+            )
+        ]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.status})"
+
+    @property
+    def is_active(self):
+        return self.status in ACTIVE_STATUSES
+
+
+class ImportedRecord(models.Model):
+    """Which CRM record a Salesforce record became (or was matched to): the dedup key."""
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported"
+        MATCHED = "matched"
+
+    id = models.BigAutoField(primary_key=True)
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    salesforce_id = models.CharField(max_length=18)
+    salesforce_object_type = models.CharField(max_length=40)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.UUIDField()
+    crm_record = GenericForeignKey("content_type", "object_id")
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.IMPORTED)
+    import_job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrgScopedManager()
+    unscoped = models.Manager()  # noqa: DJ012 - a manager, not a field
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "salesforce_object_type", "salesforce_id"], name="imported_record_unique_sf_id"
+            )
+        ]
+        indexes = [models.Index(fields=["org", "content_type", "object_id"], name="imported_record_crm_idx")]
+
+    def __str__(self):
+        return f"{self.salesforce_object_type} {self.salesforce_id} -> {self.object_id}"
+
+
+class Severity(models.TextChoices):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class ImportProblem(models.Model):
+    """One error or warning about one record (or the job): cheap to write, paged to read."""
+
+    id = models.BigAutoField(primary_key=True)
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="problems")
+    object_type = models.CharField(max_length=40)
+    salesforce_id = models.CharField(max_length=18, blank=True)
+    field = models.CharField(max_length=80, blank=True)
+    message = models.TextField()
+    severity = models.CharField(max_length=7, choices=Severity.choices)
+
+    objects = OrgScopedManager()
+    unscoped = models.Manager()  # noqa: DJ012 - a manager, not a field
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["job", "id"], name="import_problem_job_idx")]
+
+    def __str__(self):
+        return f"{self.severity}: {self.object_type} {self.salesforce_id}: {self.message[:60]}"

@@ -1,0 +1,42 @@
+"""Reading jobs and their problems (org-scoped through the managers and RLS)."""
+
+from .models import ImportJob, ImportProblem, Severity
+
+JOB_PREVIEW_PROBLEMS = 50
+
+
+def jobs_for_org(org_id):
+    return ImportJob.objects.filter(org_id=org_id).select_related("started_by__user").order_by("-created_at")
+
+
+def get_job(org_id, job_id) -> ImportJob | None:
+    try:
+        return jobs_for_org(org_id).filter(pk=job_id).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def problems_for(job):
+    return ImportProblem.objects.filter(job=job).order_by("id")
+
+
+def first_problems(job, limit=JOB_PREVIEW_PROBLEMS) -> list[ImportProblem]:
+    """Errors first (what an admin must act on), then warnings."""
+    errors = list(problems_for(job).filter(severity=Severity.ERROR)[:limit])
+    if len(errors) < limit:
+        errors += list(problems_for(job).filter(severity=Severity.WARNING)[: limit - len(errors)])
+    return errors
+
+
+def progress_view(job) -> dict:
+    """Per-object progress without the engine's internal resume cursor."""
+    return {
+        sobject: {k: v for k, v in entry.items() if k != "last_id"} for sobject, entry in job.progress.items()
+    }
+
+
+def overall_percent(job) -> int:
+    done = job.imported_count + job.matched_count + job.skipped_count + job.error_count
+    if job.status == "COMPLETED":
+        return 100
+    return min(99, int(100 * done / job.total_records)) if job.total_records else 0

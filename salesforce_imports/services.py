@@ -1,0 +1,155 @@
+"""Start, run, cancel and resume import jobs: what the API, the pages, the CLI and the
+Celery task call. Views and tasks stay thin; the work is in `engine`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from common.models import Org
+from common.rls import org_context
+
+from . import tokens
+from .client import DailyLimitExceeded, SalesforceClient
+from .engine.job import Cancelled, JobRunner, finish
+from .mapping import IMPORT_ORDER
+from .models import ACTIVE_STATUSES, ImportJob, JobStatus, SalesforceConnection
+
+logger = logging.getLogger(__name__)
+
+SELECTABLE_TYPES = [parent for parent, _ in IMPORT_ORDER]
+
+
+class ImportRequestError(Exception):
+    """A job cannot be started; the message is for the admin."""
+
+
+class NotConnected(ImportRequestError):
+    pass
+
+
+class JobAlreadyActive(ImportRequestError):
+    def __init__(self, job):
+        self.job = job
+        super().__init__("An import is already running for this org.")
+
+
+def validate_types(object_types) -> list[str]:
+    if not isinstance(object_types, list) or not object_types:
+        raise ImportRequestError(f"Choose at least one of: {', '.join(SELECTABLE_TYPES)}.")
+    unknown = [t for t in object_types if t not in SELECTABLE_TYPES]
+    if unknown:
+        raise ImportRequestError(
+            f"Unknown object type(s): {', '.join(map(str, unknown))}. "
+            f"Choose from {', '.join(SELECTABLE_TYPES)}."
+        )
+    return [t for t in SELECTABLE_TYPES if t in object_types]
+
+
+def start_import(profile, object_types, dispatch=True) -> ImportJob:
+    """Create a PENDING job and queue it once the transaction commits."""
+    types = validate_types(object_types)
+    connection = SalesforceConnection.objects.filter(org_id=profile.org_id).first()
+    if connection is None or not connection.is_active:
+        raise NotConnected("Salesforce is not connected: connect it first.")
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                org_id=profile.org_id, object_types=types, started_by=profile, created_by_id=profile.user_id
+            )
+    except IntegrityError:
+        raise JobAlreadyActive(active_job(profile.org_id)) from None
+    if dispatch:
+        transaction.on_commit(lambda: enqueue(job))
+    return job
+
+
+def enqueue(job: ImportJob) -> None:
+    from .tasks import run_import_task
+
+    run_import_task.delay(str(job.pk), str(job.org_id))
+
+
+def active_job(org_id) -> ImportJob | None:
+    return ImportJob.objects.filter(org_id=org_id, status__in=ACTIVE_STATUSES).first()
+
+
+def cancel_import(job: ImportJob) -> ImportJob:
+    """Ask the running job to stop after its batch in flight; a queued job stops now."""
+    now = timezone.now()
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    # Conditional updates, so a worker claiming the job at this moment cannot be lost.
+    jobs.filter(status=JobStatus.PENDING).update(
+        status=JobStatus.CANCELLED, cancel_requested=True, completed_at=now, updated_at=now
+    )
+    jobs.filter(status=JobStatus.IN_PROGRESS).update(cancel_requested=True, updated_at=now)
+    job.refresh_from_db()
+    return job
+
+
+def _claim(job_id, runner: str, takeover_from: str | None) -> bool:
+    """Take the job for this worker process unless another live one holds it."""
+    stale = timezone.now() - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
+    may_take = Q(status=JobStatus.PENDING) | Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True)
+    if takeover_from:
+        may_take |= Q(runner=takeover_from)
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(may_take, pk=job_id, status__in=ACTIVE_STATUSES).update(
+        status=JobStatus.IN_PROGRESS, runner=runner, heartbeat_at=now, updated_at=now
+    )
+    return claimed == 1
+
+
+def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> ImportJob | None:
+    """Run (or resume) a job to its end. Never leaves it IN_PROGRESS on an error."""
+    if not _claim(job_id, runner, takeover_from):
+        logger.info("Import %s is finished or held by a live worker: not running it.", job_id)
+        return None
+    job = ImportJob.objects.select_related("started_by").get(pk=job_id)
+    if job.started_at is None:
+        job.started_at = timezone.now()
+        job.save(update_fields=["started_at"])
+    try:
+        connection = SalesforceConnection.objects.get(org_id=job.org_id)
+        JobRunner(job, SalesforceClient(connection)).run()
+    except Cancelled:
+        finish(job, JobStatus.CANCELLED)
+    except (DailyLimitExceeded, tokens.ConnectionLost) as exc:
+        finish(job, JobStatus.FAILED, str(exc))
+    except SalesforceConnection.DoesNotExist:
+        finish(job, JobStatus.FAILED, "Salesforce was disconnected during the import.")
+    except Exception as exc:
+        logger.exception("Import %s failed", job_id)
+        finish(job, JobStatus.FAILED, f"Unexpected error ({type(exc).__name__}): {str(exc)[:300]}")
+    else:
+        finish(job, JobStatus.COMPLETED)
+    return job
+
+
+def resume_orphaned_jobs(dead_runner_prefix: str) -> list[str]:
+    """Re-queue jobs whose worker is gone: this (just restarted) worker's, or any whose
+    lease ran out, and queued jobs whose message was lost. Returns the job ids.
+
+    Jobs are org-scoped (RLS), so this looks org by org rather than around the wall.
+    """
+    stale = timezone.now() - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
+    orphaned = (
+        Q(status=JobStatus.PENDING)
+        | Q(status=JobStatus.IN_PROGRESS, heartbeat_at__lt=stale)
+        | Q(status=JobStatus.IN_PROGRESS, runner__startswith=dead_runner_prefix)
+    )
+    resumed = []
+    for org_id in Org.objects.values_list("pk", flat=True):
+        with org_context(org_id):
+            for job_id, runner in ImportJob.objects.filter(orphaned).values_list("pk", "runner"):
+                from .tasks import run_import_task
+
+                takeover = runner if runner.startswith(dead_runner_prefix) else None
+                run_import_task.delay(str(job_id), str(org_id), takeover_from=takeover)
+                resumed.append(str(job_id))
+    return resumed

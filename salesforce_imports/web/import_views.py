@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import connection_service, selectors, services
+from .connection_views import _require_admin, _require_member
+
+OBJECT_CHOICES = [
+    ("Product2", "Products", "No dependencies. Order and quote line items link to products."),
+    ("Account", "Accounts", "No dependencies."),
+    ("Contact", "Contacts", "Contacts link to Accounts: import Accounts first or together."),
+    ("Opportunity", "Opportunities", "Opportunities link to Accounts: import Accounts first or together."),
+    (
+        "Order",
+        "Orders and their line items",
+        "Orders link to Accounts, Contacts and Opportunities, their items to Products: "
+        "import those first or together.",
+    ),
+    (
+        "Quote",
+        "Quotes and their line items",
+        "Quotes link to Accounts, Contacts and Opportunities, their items to Products: "
+        "import those first or together.",
+    ),
+]
+LABELS = {
+    "Product2": "Products",
+    "Account": "Accounts",
+    "Contact": "Contacts",
+    "Opportunity": "Opportunities",
+    "Order": "Orders",
+    "OrderItem": "Order line items",
+    "Quote": "Quotes",
+    "QuoteLineItem": "Quote line items",
+}
+
+
+def _job_context(job):
+    rows = [
+        {"type": sobject, "label": LABELS.get(sobject, sobject), **entry}
+        for sobject, entry in selectors.progress_view(job).items()
+    ]
+    return {
+        "job": job,
+        "rows": rows,
+        "percent": selectors.overall_percent(job),
+        "problems": selectors.first_problems(job),
+    }
+
+
+def _job_or_404(request, job_id):
+    job = selectors.get_job(request.org.pk, job_id)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def import_page(request):
+    _require_member(request)
+    org_id = request.org.pk
+    job = services.active_job(org_id) or selectors.jobs_for_org(org_id).first()
+    context = {
+        "connection": connection_service.get_connection(org_id),
+        "choices": OBJECT_CHOICES,
+        "selected": {c[0] for c in OBJECT_CHOICES},
+        **(_job_context(job) if job else {"job": None}),
+    }
+    return render(request, "salesforce_imports/import.html", context)
+
+
+@login_required
+@require_POST
+def start_import(request):
+    _require_admin(request)
+    types = request.POST.getlist("object_types")
+    try:
+        job = services.start_import(request.profile, types)
+    except services.ImportRequestError as exc:
+        if request.htmx:
+            return render(request, "salesforce_imports/_form_error.html", {"message": str(exc)}, status=200)
+        messages.error(request, str(exc))
+        return redirect("salesforce-import")
+    if request.htmx:
+        return render(request, "salesforce_imports/_job_progress.html", _job_context(job))
+    return redirect("salesforce-import")
+
+
+@login_required
+def job_progress(request, job_id):
+    _require_member(request)
+    return render(
+        request, "salesforce_imports/_job_progress.html", _job_context(_job_or_404(request, job_id))
+    )
+
+
+@login_required
+@require_POST
+def cancel_job(request, job_id):
+    _require_admin(request)
+    job = services.cancel_import(_job_or_404(request, job_id))
+    if request.htmx:
+        return render(request, "salesforce_imports/_job_progress.html", _job_context(job))
+    return redirect("salesforce-job", job_id=job.pk)
+
+
+@login_required
+def history_page(request):
+    _require_member(request)
+    page = Paginator(selectors.jobs_for_org(request.org.pk), 25).get_page(request.GET.get("page"))
+    return render(request, "salesforce_imports/history.html", {"page": page})
+
+
+@login_required
+def job_page(request, job_id):
+    _require_member(request)
+    job = _job_or_404(request, job_id)
+    problems = Paginator(selectors.problems_for(job), 100).get_page(request.GET.get("page"))
+    return render(request, "salesforce_imports/job.html", {**_job_context(job), "problem_page": problems})

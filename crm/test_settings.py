@@ -68,3 +68,6 @@ CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = False
 TOKEN_ENCRYPTION_KEYS = ["1cVYN2m_-1Q3ragaNaCXKRB0tbrEjj9ZnqLwFKQRup0="]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+SALESFORCE_RETRY_BASE_SECONDS = 0.01
+SALESFORCE_RETRY_MAX_SECONDS = 0.05
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing

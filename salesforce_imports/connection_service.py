@@ -65,13 +65,19 @@ def _consume_state(state: str) -> OAuthState | None:
     ).update(used_at=now)
     if claimed != 1:
         return None
-    return OAuthState.objects.select_related("profile").get(state_hash=state_hash)
+    return OAuthState.objects.get(state_hash=state_hash)
 
 
 def complete_connect(*, state: str, code: str | None, error: str | None) -> CallbackResult:
     pending = _consume_state(state)
     if pending is None:
         return CallbackResult(False, "invalid_state")
+    # From here on the state names the org; act inside it (memberships are org-scoped).
+    with org_context(pending.org_id):
+        return _complete(pending, code, error)
+
+
+def _complete(pending: OAuthState, code: str | None, error: str | None) -> CallbackResult:
     if error:
         return CallbackResult(False, "access_denied" if error == "access_denied" else "salesforce_error")
     if not code or not pending.profile.is_active or not pending.profile.is_admin:
@@ -92,8 +98,7 @@ def complete_connect(*, state: str, code: str | None, error: str | None) -> Call
             identity = oauth.fetch_identity(body["id"], body["access_token"])
         except (oauth.SalesforceUnavailable, oauth.OAuthError, ValueError):
             logger.warning("Could not read the Salesforce identity; connecting without it.")
-    with org_context(pending.org_id, pending.profile.user_id):
-        _save_connection(pending, body, identity)
+    _save_connection(pending, body, identity)
     return CallbackResult(True, "connected")
 
 

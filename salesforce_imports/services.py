@@ -51,19 +51,22 @@ def validate_types(object_types) -> list[str]:
     return [t for t in SELECTABLE_TYPES if t in object_types]
 
 
-def start_import(profile, object_types, dispatch=True) -> ImportJob:
+def start_import(org_id, object_types, started_by=None, dispatch=True) -> ImportJob:
     """Create a PENDING job and queue it once the transaction commits."""
     types = validate_types(object_types)
-    connection = SalesforceConnection.objects.filter(org_id=profile.org_id).first()
+    connection = SalesforceConnection.objects.filter(org_id=org_id).first()
     if connection is None or not connection.is_active:
         raise NotConnected("Salesforce is not connected: connect it first.")
     try:
         with transaction.atomic():
             job = ImportJob.objects.create(
-                org_id=profile.org_id, object_types=types, started_by=profile, created_by_id=profile.user_id
+                org_id=org_id,
+                object_types=types,
+                started_by=started_by,
+                created_by_id=started_by.user_id if started_by else None,
             )
     except IntegrityError:
-        raise JobAlreadyActive(active_job(profile.org_id)) from None
+        raise JobAlreadyActive(active_job(org_id)) from None
     if dispatch:
         transaction.on_commit(lambda: enqueue(job))
     return job

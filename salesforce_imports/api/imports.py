@@ -26,7 +26,9 @@ class StartImportView(APIView):
         data = StartImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            job = services.start_import(request.profile, data.validated_data["object_types"])
+            job = services.start_import(
+                request.org.pk, data.validated_data["object_types"], started_by=request.profile
+            )
         except services.JobAlreadyActive as exc:
             body = {"detail": str(exc), "job": str(exc.job.pk) if exc.job else None}
             return Response(body, status=status.HTTP_409_CONFLICT)

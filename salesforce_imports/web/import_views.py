@@ -78,7 +78,7 @@ def start_import(request):
     _require_admin(request)
     types = request.POST.getlist("object_types")
     try:
-        job = services.start_import(request.profile, types)
+        job = services.start_import(request.org.pk, types, started_by=request.profile)
     except services.ImportRequestError as exc:
         if request.htmx:
             return render(request, "salesforce_imports/_form_error.html", {"message": str(exc)}, status=200)

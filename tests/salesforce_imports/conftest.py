@@ -1,0 +1,64 @@
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from django.test import Client
+
+from sfsandbox.testing import running_sandbox
+
+
+@pytest.fixture
+def sandbox_factory(settings):
+    """Start a sandbox Salesforce org and point the app's settings at it."""
+    started = []
+
+    def start(**options):
+        context = running_sandbox(**options)
+        handle = context.__enter__()
+        started.append(context)
+        settings.SALESFORCE_LOGIN_URL = handle.url
+        settings.SALESFORCE_CLIENT_ID = handle.client_id
+        settings.SALESFORCE_CLIENT_SECRET = handle.client_secret
+        return handle
+
+    yield start
+    for context in reversed(started):
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture
+def sandbox(sandbox_factory):
+    return sandbox_factory(records=300, seed=7)
+
+
+def approve_at_salesforce(auth_url: str, decision: str = "allow") -> dict:
+    """What the admin's browser does on the sandbox's consent page: returns the callback query."""
+    parts = urlsplit(auth_url)
+    form = {k: v[0] for k, v in parse_qs(parts.query).items()} | {"decision": decision}
+    response = requests.post(
+        f"{parts.scheme}://{parts.netloc}{parts.path}", data=form, allow_redirects=False, timeout=10
+    )
+    assert response.status_code == 302, response.text
+    return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["Location"]).query).items()}
+
+
+def callback(query: dict):
+    return Client().get("/api/salesforce/callback/", query)
+
+
+@pytest.fixture
+def connect():
+    """Run the whole Connect flow for an admin through the API; returns the callback response."""
+
+    def run(api, decision="allow"):
+        auth_url = api.post("/api/salesforce/connect/").json()["auth_url"]
+        return callback(approve_at_salesforce(auth_url, decision))
+
+    return run
+
+
+@pytest.fixture
+def connected(sandbox, admin_api, admin_profile, connect):
+    response = connect(admin_api)
+    assert response["Location"] == "/settings/salesforce?result=connected"
+    return sandbox

@@ -69,9 +69,7 @@ class JobProblemsView(ListAPIView):
     def get(self, request, *args, **kwargs):
         if request.query_params.get("format") == "csv":
             job = _job_or_404(request, kwargs["job_id"])
-            response = StreamingHttpResponse(
-                problems_csv.rows(selectors.problems_for(job)), content_type="text/csv; charset=utf-8"
-            )
+            response = StreamingHttpResponse(problems_csv.rows(job), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-problems.csv"'
             return response
         return super().get(request, *args, **kwargs)

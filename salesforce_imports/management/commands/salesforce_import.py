@@ -70,8 +70,9 @@ class Command(BaseCommand):
         )
         for sobject, entry in job.progress.items():
             self.stdout.write(
-                f"  {sobject:14} {entry['status']:11} imported {entry['imported']}, matched {entry['matched']}, "
-                f"skipped {entry['skipped']}, errors {entry['errors']}, warnings {entry['warnings']}"
+                f"  {sobject:14} {entry['status']:11} imported {entry['imported']}, "
+                f"matched {entry['matched']}, skipped {entry['skipped']}, "
+                f"errors {entry['errors']}, warnings {entry['warnings']}"
             )
 
 

@@ -1,0 +1,187 @@
+"""The import against the sandbox org's generated (and messy) data, run in-process."""
+
+import pytest
+from django.test import Client
+
+from accounts.models import Account
+from common.rls import org_context
+from contacts.models import Contact
+from invoices.models import Estimate, EstimateLineItem, Product
+from opportunity.models import Opportunity
+from orders.models import Order, OrderLineItem
+from salesforce_imports import services
+from salesforce_imports.models import ImportedRecord, ImportJob, ImportProblem, JobStatus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ALL = ["Account", "Contact", "Opportunity", "Product2", "Order", "Quote"]
+FETCHED_TYPES = [
+    "Product2",
+    "Account",
+    "Contact",
+    "Opportunity",
+    "Order",
+    "OrderItem",
+    "Quote",
+    "QuoteLineItem",
+]
+MODELS = [Account, Contact, Opportunity, Product, Order, OrderLineItem, Estimate, EstimateLineItem]
+
+
+def start(api, types=ALL):
+    response = api.post("/api/salesforce/import/", {"object_types": types}, format="json")
+    assert response.status_code == 202, response.content
+    return response.json()["id"]
+
+
+def run(profile, job_id):
+    with org_context(profile.org_id):
+        services.run_import(job_id, runner="test/1")
+        return ImportJob.objects.get(pk=job_id)
+
+
+def crm_counts(profile):
+    with org_context(profile.org_id):
+        return {m.__name__: m.objects.count() for m in MODELS}
+
+
+def test_import_everything_then_reimport_skips_all(connected, admin_api, admin_profile):
+    sandbox = connected
+    job = run(admin_profile, start(admin_api))
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert job.started_at and job.completed_at
+    for sobject in FETCHED_TYPES:
+        entry = job.progress[sobject]
+        expected = sandbox.org.count(sobject)
+        buckets = entry["imported"] + entry["matched"] + entry["skipped"] + entry["errors"]
+        assert entry["total"] == expected, sobject
+        assert buckets == expected, (sobject, entry)
+        assert entry["status"] == "done"
+    assert job.imported_count + job.matched_count + job.skipped_count + job.error_count == job.total_records
+    with org_context(admin_profile.org_id):
+        assert ImportedRecord.objects.count() == job.imported_count + job.matched_count
+        assert ImportProblem.objects.filter(job=job, severity="error").values(
+            "salesforce_id"
+        ).distinct().count() == (job.error_count)
+    # Messy data was met, counted and explained.
+    assert job.error_count > 0 and job.warning_count > 0
+    before = crm_counts(admin_profile)
+    assert before["Account"] == job.progress["Account"]["imported"]
+
+    again = run(admin_profile, start(admin_api))
+    assert again.status == JobStatus.COMPLETED
+    assert again.imported_count == again.matched_count == 0
+    # Records that failed before are tried again (and fail again); the rest are skipped.
+    assert again.skipped_count == job.imported_count + job.matched_count
+    assert again.error_count == job.error_count
+    assert crm_counts(admin_profile) == before
+
+
+def test_job_api_shape_and_problems(connected, admin_api, admin_profile):
+    job_id = start(admin_api, ["Account", "Contact"])
+    run(admin_profile, job_id)
+    body = admin_api.get(f"/api/salesforce/import/{job_id}/").json()
+    for key in [
+        "id",
+        "status",
+        "object_types",
+        "started_at",
+        "completed_at",
+        "total_records",
+        "imported_count",
+        "skipped_count",
+        "error_count",
+        "matched_count",
+        "warning_count",
+        "progress",
+        "errors",
+    ]:
+        assert key in body
+    assert set(body["progress"]) == {"Account", "Contact"}
+    assert set(body["progress"]["Account"]) == {
+        "status",
+        "total",
+        "imported",
+        "matched",
+        "skipped",
+        "errors",
+        "warnings",
+    }
+    assert len(body["errors"]) <= 50
+    assert set(body["errors"][0]) == {"object_type", "salesforce_id", "field", "message", "severity"}
+    problems = admin_api.get(f"/api/salesforce/import/{job_id}/errors/").json()
+    assert (
+        problems["count"]
+        == body["warning_count"] + ImportProblem.unscoped.filter(job_id=job_id, severity="error").count()
+    )
+    csv_response = admin_api.get(f"/api/salesforce/import/{job_id}/errors/?format=csv")
+    assert csv_response["Content-Type"].startswith("text/csv")
+    lines = b"".join(csv_response.streaming_content).decode().splitlines()
+    assert lines[0] == "object_type,salesforce_id,field,severity,message"
+    assert len(lines) >= problems["count"] + 1
+    history = admin_api.get("/api/salesforce/import/history/").json()
+    assert history["results"][0]["id"] == job_id
+
+
+def test_one_active_job_per_org(connected, admin_api):
+    first = start(admin_api, ["Account"])
+    response = admin_api.post("/api/salesforce/import/", {"object_types": ["Account"]}, format="json")
+    assert response.status_code == 409
+    assert response.json()["job"] == first
+
+
+@pytest.mark.parametrize(
+    "body", [{"object_types": ["Lead"]}, {"object_types": []}, {"object_types": "Account"}, {}]
+)
+def test_bad_import_requests_are_400(connected, admin_api, body):
+    assert admin_api.post("/api/salesforce/import/", body, format="json").status_code == 400
+
+
+def test_import_without_connection_is_400(admin_api):
+    response = admin_api.post("/api/salesforce/import/", {"object_types": ["Account"]}, format="json")
+    assert response.status_code == 400
+    assert "not connected" in response.json()["detail"]
+
+
+def test_other_orgs_job_is_404(connected, admin_api, api_for, other_admin_profile):
+    job_id = start(admin_api, ["Account"])
+    other = api_for(other_admin_profile)
+    for path in ["", "errors/"]:
+        assert other.get(f"/api/salesforce/import/{job_id}/{path}").status_code == 404
+    assert other.post(f"/api/salesforce/import/{job_id}/cancel/").status_code == 404
+
+
+def test_cancel_a_queued_job(connected, admin_api, admin_profile):
+    job_id = start(admin_api, ["Account"])
+    response = admin_api.post(f"/api/salesforce/import/{job_id}/cancel/")
+    assert response.status_code == 202
+    assert response.json()["status"] == "CANCELLED"
+    assert run(admin_profile, job_id).status == JobStatus.CANCELLED  # the worker leaves it alone
+
+
+def test_existing_crm_data_is_matched_not_overwritten(connected, admin_api, admin_profile):
+    sandbox = connected
+    first_account = sandbox.org.record_at("Account", 0)
+    with org_context(admin_profile.org_id):
+        mine = Account.objects.create(
+            org=admin_profile.org, name=first_account["Name"].upper(), phone="my phone"
+        )
+    job = run(admin_profile, start(admin_api, ["Account"]))
+    with org_context(admin_profile.org_id):
+        mine.refresh_from_db()
+        assert mine.phone == "my phone"
+        link = ImportedRecord.objects.get(salesforce_id=first_account["Id"])
+        assert (link.object_id, link.outcome) == (mine.pk, "matched")
+    assert job.matched_count >= 1
+
+
+def test_pages_show_the_job(connected, admin_api, admin_profile):
+    job_id = start(admin_api, ["Account"])
+    run(admin_profile, job_id)
+    client = Client()
+    client.force_login(admin_profile.user)
+    page = client.get("/settings/salesforce/import").content.decode()
+    assert "Completed" in page and "Accounts" in page and "Start Import" in page
+    assert job_id in client.get("/settings/salesforce/import/history").content.decode()
+    detail = client.get(f"/settings/salesforce/import/{job_id}").content.decode()
+    assert "Problems" in detail

@@ -1,0 +1,135 @@
+"""Faults mid-import: every record is still accounted for, and nothing is duplicated."""
+
+import threading
+import time
+
+import pytest
+
+from common.rls import org_context
+from salesforce_imports import services
+from salesforce_imports.models import ImportedRecord, ImportJob, JobStatus
+
+from .test_import_engine import FETCHED_TYPES, MODELS, run, start
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def big_connected(sandbox_factory, admin_api, connect, settings):
+    settings.SALESFORCE_BATCH_SIZE = 200  # Salesforce's smallest page: several batches per object
+    sandbox = sandbox_factory(records=1500, seed=11)
+    assert connect(admin_api)["Location"].endswith("result=connected")
+    return sandbox
+
+
+def assert_accounted(job, sandbox):
+    for sobject in FETCHED_TYPES:
+        entry = job.progress[sobject]
+        fetched = entry["imported"] + entry["matched"] + entry["skipped"] + entry["errors"]
+        assert fetched == sandbox.org.count(sobject), (sobject, entry)
+
+
+def assert_no_duplicates(profile):
+    with org_context(profile.org_id):
+        crm_rows = sum(m.objects.count() for m in MODELS)
+        imported_links = ImportedRecord.objects.filter(outcome="imported").count()
+        assert crm_rows == imported_links
+        assert (
+            ImportedRecord.objects.values("salesforce_id").distinct().count()
+            == ImportedRecord.objects.count()
+        )
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [{"expire_token_after": 7}, {"error_503_at": 6}, {"reset_at": 9}, {"error_503_every": 5}],
+    ids=["expired-token", "503", "connection-reset", "503-every-5th"],
+)
+def test_transient_faults_do_not_lose_records(big_connected, admin_api, admin_profile, faults):
+    big_connected.set_faults(faults)
+    job = run(admin_profile, start(admin_api))
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert_accounted(job, big_connected)
+    assert_no_duplicates(admin_profile)
+    assert big_connected.stats()["faults_fired"] or faults.get("expire_token_after")
+
+
+def test_daily_limit_fails_clearly_and_rerun_resumes(big_connected, admin_api, admin_profile):
+    big_connected.set_faults(limit_exceeded_at=12)
+    failed = run(admin_profile, start(admin_api))
+    assert failed.status == JobStatus.FAILED
+    assert "daily API request limit" in failed.failure_reason
+    done_before = failed.imported_count + failed.matched_count + failed.error_count
+    assert 0 < done_before < failed.total_records
+    with org_context(admin_profile.org_id):
+        assert ImportedRecord.objects.count() == failed.imported_count + failed.matched_count
+    big_connected.set_faults({})
+    again = run(admin_profile, start(admin_api))
+    assert again.status == JobStatus.COMPLETED
+    assert again.skipped_count == failed.imported_count + failed.matched_count
+    assert_accounted(again, big_connected)
+    assert_no_duplicates(admin_profile)
+
+
+def test_crashed_job_resumes_from_its_last_batch(big_connected, admin_api, admin_profile, monkeypatch):
+    from salesforce_imports.engine import batch
+
+    job_id = start(admin_api)
+    real = batch.BatchImporter.import_batch
+    calls = {"n": 0}
+
+    def crash_on_the_fifth_batch(self, records):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise SystemExit("worker killed")  # not an Exception: nothing marks the job
+        return real(self, records)
+
+    monkeypatch.setattr(batch.BatchImporter, "import_batch", crash_on_the_fifth_batch)
+    with pytest.raises(SystemExit), org_context(admin_profile.org_id):
+        services.run_import(job_id, runner="dead-host/1")
+    with org_context(admin_profile.org_id):
+        crashed = ImportJob.objects.get(pk=job_id)
+    assert crashed.status == JobStatus.IN_PROGRESS
+    fetched = crashed.imported_count + crashed.matched_count + crashed.skipped_count + crashed.error_count
+    assert 0 < fetched < crashed.total_records
+    monkeypatch.setattr(batch.BatchImporter, "import_batch", real)
+    big_connected.reset_stats()
+
+    # A live runner's job is not taken...
+    with org_context(admin_profile.org_id):
+        assert services.run_import(job_id, runner="other/2") is None
+    # ...but the restarted worker takes its own job back and finishes it.
+    with org_context(admin_profile.org_id):
+        services.run_import(job_id, runner="dead-host/9", takeover_from="dead-host/1")
+        job = ImportJob.objects.get(pk=job_id)
+    assert job.status == JobStatus.COMPLETED
+    assert job.skipped_count == 0  # resumed after the last committed batch, not from the start
+    assert_accounted(job, big_connected)
+    assert_no_duplicates(admin_profile)
+
+
+def test_cancel_mid_job_stops_after_the_batch_in_flight(big_connected, admin_api, admin_profile):
+    big_connected.set_faults(latency_ms=150)
+    job_id = start(admin_api)
+
+    def work():
+        with org_context(admin_profile.org_id):
+            services.run_import(job_id, runner="test/1")
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        body = admin_api.get(f"/api/salesforce/import/{job_id}/").json()
+        if body["imported_count"] > 0:
+            break
+        time.sleep(0.05)
+    assert admin_api.post(f"/api/salesforce/import/{job_id}/cancel/").status_code == 202
+    thread.join(timeout=120)
+    with org_context(admin_profile.org_id):
+        job = ImportJob.objects.get(pk=job_id)
+        links = ImportedRecord.objects.count()
+    assert job.status == JobStatus.CANCELLED
+    assert job.imported_count + job.matched_count == links  # counters true
+    assert job.imported_count + job.matched_count + job.skipped_count + job.error_count < job.total_records
+    assert any(entry["status"] == "cancelled" for entry in job.progress.values())

@@ -1,3 +1,7 @@
+import os
+import shutil
+import socket
+
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
@@ -7,20 +11,47 @@ from common.models import Org, Role
 from common.services import ensure_member
 
 
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=2) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _missing_services() -> dict[str, str]:
+    """marker -> why its tests cannot run here."""
+    missing = {}
+    if not getattr(settings, "USE_POSTGRES", False):
+        missing["postgres"] = "PostgreSQL at 127.0.0.1:5432 does not answer (ran on SQLite)"
+    if not _redis_answers():
+        missing["redis"] = "Redis at 127.0.0.1:6379 does not answer"
+    if not _chromium():
+        missing["browser"] = "Debian's Chromium is not installed (apt-get install chromium)"
+    return missing
+
+
+MISSING = {}
+
+
 def pytest_collection_modifyitems(config, items):
-    if getattr(settings, "USE_POSTGRES", False):
-        return
-    skip = pytest.mark.skip(reason="PostgreSQL at 127.0.0.1:5432 does not answer")
+    MISSING.update(_missing_services())
+    if MISSING and os.environ.get("CI", "").lower() == "true":
+        raise pytest.UsageError("CI=true but required services are missing: " + "; ".join(MISSING.values()))
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+        for marker, reason in MISSING.items():
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not getattr(settings, "USE_POSTGRES", False):
-        terminalreporter.write_sep(
-            "!", "PostgreSQL not reachable: ran on SQLite, row-level security tests SKIPPED", red=True
-        )
+    for reason in MISSING.values():
+        terminalreporter.write_sep("!", f"SKIPPED tests: {reason}", red=True)
 
 
 @pytest.fixture

@@ -1,0 +1,112 @@
+"""A real Celery worker process for tests, on Redis, against the test database."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import redis
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def worker_env(sandbox) -> dict:
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "crm.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": REDIS_URL,
+        "TOKEN_ENCRYPTION_KEYS": ",".join(settings.TOKEN_ENCRYPTION_KEYS),
+        "SALESFORCE_LOGIN_URL": sandbox.url,
+        "SALESFORCE_CLIENT_ID": sandbox.client_id,
+        "SALESFORCE_CLIENT_SECRET": sandbox.client_secret,
+        "SALESFORCE_BATCH_SIZE": str(settings.SALESFORCE_BATCH_SIZE),
+        "SALESFORCE_RETRY_BASE_SECONDS": "0.05",
+        "SALESFORCE_RETRY_MAX_SECONDS": "0.2",
+        "LOG_LEVEL": "INFO",
+    }
+
+
+@contextmanager
+def use_redis_broker():
+    """Point this (producer) process at the same Redis the worker reads."""
+    from crm.celery import app
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    previous = app.conf.broker_url
+    app.conf.broker_url = REDIS_URL
+    app._pool = None
+    try:
+        yield app
+    finally:
+        app.conf.broker_url = previous
+        app._pool = None
+
+
+class WorkerProcess:
+    def __init__(self, env: dict, log_path: Path, name: str = "testworker"):
+        self.env, self.log_path, self.name = env, log_path, name
+        self.process = None
+
+    def start(self):
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the worker writes to it until stopped
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "crm",
+                "worker",
+                "--pool",
+                "solo",
+                "-n",
+                f"{self.name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log()}")
+            if b"ready." in self.log_path.read_bytes():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"worker not ready in {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:]
+
+    def kill(self):
+        """SIGKILL: no cleanup at all, as when a machine or OOM killer takes it."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()

@@ -1,5 +1,6 @@
 """Reading jobs and their problems (org-scoped through the managers and RLS)."""
 
+from .engine.job import types_in_order
 from .models import ImportJob, ImportProblem, Severity
 
 JOB_PREVIEW_PROBLEMS = 50
@@ -29,9 +30,11 @@ def first_problems(job, limit=JOB_PREVIEW_PROBLEMS) -> list[ImportProblem]:
 
 
 def progress_view(job) -> dict:
-    """Per-object progress without the engine's internal resume cursor."""
+    """Per-object progress in import order, without the engine's internal resume cursor."""
     return {
-        sobject: {k: v for k, v in entry.items() if k != "last_id"} for sobject, entry in job.progress.items()
+        sobject: {k: v for k, v in job.progress[sobject].items() if k != "last_id"}
+        for sobject in types_in_order(job.object_types)
+        if sobject in job.progress
     }
 
 

@@ -7,6 +7,7 @@ index without any lookup table: ORDER BY Id and keyset paging stay cheap at 1M r
 
 from __future__ import annotations
 
+import functools
 import re
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -43,16 +44,22 @@ MAX_INDEX = 62**_INDEX_DIGITS - 1
 _ID_PATTERN = re.compile(r"^[a-zA-Z0-9]{15}(?:[A-Z0-5]{3})?$")
 
 
+# Maps each character to "1" if it is an upper-case letter, else "0" (C-speed bit extraction).
+_UPPER_BITS = str.maketrans({ch: ("1" if "A" <= ch <= "Z" else "0") for ch in BASE62})
+
+
 def case_safe_suffix(id15: str) -> str:
-    """The 3 characters Salesforce appends so an Id survives case-insensitive systems."""
-    suffix = []
-    for chunk_start in (0, 5, 10):
-        bits = 0
-        for position, ch in enumerate(id15[chunk_start : chunk_start + 5]):
-            if "A" <= ch <= "Z":
-                bits |= 1 << position
-        suffix.append(_SUFFIX_ALPHABET[bits])
-    return "".join(suffix)
+    """The 3 characters Salesforce appends so an Id survives case-insensitive systems.
+
+    For each 5-char chunk, bit i is set when character i is upper case; the 5-bit value
+    indexes A-Z0-5.
+    """
+    bits = id15.translate(_UPPER_BITS)
+    return (
+        _SUFFIX_ALPHABET[int(bits[4::-1], 2)]
+        + _SUFFIX_ALPHABET[int(bits[9:4:-1], 2)]
+        + _SUFFIX_ALPHABET[int(bits[14:9:-1], 2)]
+    )
 
 
 def to_18(id15: str) -> str:
@@ -63,19 +70,48 @@ def to_15(record_id: str) -> str:
     return record_id[:15]
 
 
+_PAIRS = [a + b for a in BASE62 for b in BASE62]  # 2-digit base-62 strings, in order
+
+
 def encode_index(index: int) -> str:
+    """Fixed-width (9 digit) base-62 form of an index; hot path, so two digits at a time."""
     if not 0 <= index <= MAX_INDEX:
         raise ValueError(f"index out of range: {index}")
-    digits = []
-    for _ in range(_INDEX_DIGITS):
-        index, remainder = divmod(index, 62)
-        digits.append(BASE62[remainder])
-    return "".join(reversed(digits))
+    high, low = divmod(index, 3844)
+    high, mid = divmod(high, 3844)
+    high, mid2 = divmod(high, 3844)
+    top, mid3 = divmod(high, 3844)
+    return BASE62[top] + _PAIRS[mid3] + _PAIRS[mid2] + _PAIRS[mid] + _PAIRS[low]
+
+
+_UPPER_FLAG = [1 if "A" <= ch <= "Z" else 0 for ch in BASE62]
+_PAIR_FLAGS = [_UPPER_FLAG[a] | _UPPER_FLAG[b] << 1 for a in range(62) for b in range(62)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _id_head(object_name: str, pod: str, high: int) -> tuple[str, str]:
+    """First 10 chars of an Id (prefix, pod, top 4 index digits) and its first 2 suffix chars.
+
+    These only change every 62**5 records, so they are computed once.
+    """
+    head = KEY_PREFIXES[object_name] + pod + encode_index(high * 62**5)[:4]
+    return head, case_safe_suffix(head + "00000")[:2]
 
 
 def make_id(object_name: str, index: int, pod: str = GENERATED_POD) -> str:
-    """18-char Id of the index-th record of an object."""
-    return to_18(KEY_PREFIXES[object_name] + pod + encode_index(index))
+    """18-char Id of the index-th record of an object.
+
+    Hot path (several Ids per generated record), hence table lookups instead of a loop:
+    the last 5 index digits decide the third case-safe suffix character.
+    """
+    if not 0 <= index <= MAX_INDEX:
+        raise ValueError(f"index out of range: {index}")
+    high, low = divmod(index, 3844)
+    high, mid = divmod(high, 3844)
+    high, digit = divmod(high, 62)
+    head, suffix = _id_head(object_name, pod, high)
+    last_chunk = _UPPER_FLAG[digit] | _PAIR_FLAGS[mid] << 1 | _PAIR_FLAGS[low] << 3
+    return head + BASE62[digit] + _PAIRS[mid] + _PAIRS[low] + suffix + _SUFFIX_ALPHABET[last_chunk]
 
 
 def index_from_id(object_name: str, record_id: str, pod: str = GENERATED_POD) -> int | None:

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from common.api import tokens_for
 from common.models import Org, Role
 from common.services import ensure_member
+from sfsandbox.testing import running_sandbox
 
 
 def _redis_answers() -> bool:
@@ -87,3 +88,22 @@ def api_for():
 @pytest.fixture
 def admin_api(api_for, admin_profile):
     return api_for(admin_profile)
+
+
+@pytest.fixture
+def sandbox_factory(settings):
+    """Start a sandbox Salesforce org and point the app's settings at it."""
+    started = []
+
+    def start(**options):
+        context = running_sandbox(**options)
+        handle = context.__enter__()
+        started.append(context)
+        settings.SALESFORCE_LOGIN_URL = handle.url
+        settings.SALESFORCE_CLIENT_ID = handle.client_id
+        settings.SALESFORCE_CLIENT_SECRET = handle.client_secret
+        return handle
+
+    yield start
+    for context in reversed(started):
+        context.__exit__(None, None, None)

@@ -123,8 +123,9 @@ class BatchImporter:
                 else:
                     missing.append(f"{sf_field} {sf_id}")
             if missing:
+                fields = ", ".join(m.split(" ")[0] for m in missing)
                 p.warnings.append(
-                    ("", f"Linked record(s) not imported, link left empty: {', '.join(missing)}.")
+                    (fields, f"Linked record(s) not imported, link left empty: {', '.join(missing)}.")
                 )
 
     def _apply_natural_key(self, pending: list[Pending]) -> None:

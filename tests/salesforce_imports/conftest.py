@@ -4,27 +4,6 @@ import pytest
 import requests
 from django.test import Client
 
-from sfsandbox.testing import running_sandbox
-
-
-@pytest.fixture
-def sandbox_factory(settings):
-    """Start a sandbox Salesforce org and point the app's settings at it."""
-    started = []
-
-    def start(**options):
-        context = running_sandbox(**options)
-        handle = context.__enter__()
-        started.append(context)
-        settings.SALESFORCE_LOGIN_URL = handle.url
-        settings.SALESFORCE_CLIENT_ID = handle.client_id
-        settings.SALESFORCE_CLIENT_SECRET = handle.client_secret
-        return handle
-
-    yield start
-    for context in reversed(started):
-        context.__exit__(None, None, None)
-
 
 @pytest.fixture
 def sandbox(sandbox_factory):

@@ -1,0 +1,157 @@
+"""The declarative mapping: one ObjectMapping per Salesforce object, built from FieldMap rows.
+
+`ObjectMapping.convert` turns one Salesforce record (REST JSON or Bulk CSV, see values.py) into
+CRM field values, Salesforce references for the engine to resolve, and problems. It is pure and
+never raises: one odd record must not stop a batch.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .values import Invalid, shown
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str  # the Salesforce field name ("" for the record as a whole)
+    message: str
+    severity: str  # ERROR | WARNING
+
+
+@dataclass
+class Converted:
+    values: dict = field(default_factory=dict)  # CRM field -> python value; no FK fields
+    references: dict = field(default_factory=dict)  # CRM FK field -> (Salesforce object, Salesforce Id)
+    problems: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(problem.severity == ERROR for problem in self.problems)
+
+
+@dataclass(frozen=True)
+class NaturalKey:
+    field: str
+    case_insensitive: bool
+    match_existing: bool  # a key held by CRM data that was never imported => the record is "matched"
+    on_duplicate: str  # "suffix" | "clear"
+
+    def normalize(self, value) -> str | None:
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        # lower(), not casefold(): the CRM's unique constraint compares Lower(field) in PostgreSQL,
+        # and casefold() would call "Straße" and "STRASSE" equal where the database does not.
+        return text.lower() if self.case_insensitive else text
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """One row of a mapping table: Salesforce field `sf` -> CRM field `crm` through `convert`.
+
+    `also` names more Salesforce fields the converter needs (StageName needs IsClosed and IsWon);
+    the converter then gets the tuple (sf, *also) of raw values. Problems are reported under `sf`.
+    """
+
+    sf: str
+    crm: str
+    convert: Callable
+    required: bool = False
+    also: tuple = ()
+
+
+@dataclass(frozen=True)
+class ObjectMapping:
+    sobject: str
+    model: type
+    fields: tuple  # FieldMap rows
+    references: tuple = ()  # (Salesforce field, CRM FK field, target Salesforce object)
+    natural_key: NaturalKey | None = None
+    parent_field: str | None = None
+    optional_fields: frozenset = frozenset()
+
+    def __post_init__(self):
+        # Resolve the model fields once, at import: a typo in a table fails loudly here, not per record.
+        meta = self.model._meta
+        targets = {row.crm: meta.get_field(row.crm) for row in self.fields}
+        for _sf, crm, _target in self.references:
+            if not meta.get_field(crm).many_to_one:
+                raise ValueError(f"{self.model.__name__}.{crm} is not a foreign key")
+        if self.natural_key and self.natural_key.field not in targets:
+            raise ValueError(f"natural key {self.natural_key.field} is not a mapped field")
+        if self.parent_field and self.parent_field not in {crm for _sf, crm, _t in self.references}:
+            raise ValueError(f"parent field {self.parent_field} has no reference row")
+        read = ["Id"]
+        read += [name for row in self.fields for name in (row.sf, *row.also)]
+        read += [sf for sf, _crm, _target in self.references]
+        object.__setattr__(self, "_targets", targets)
+        object.__setattr__(self, "_soql_fields", tuple(dict.fromkeys(read)))
+
+    @property
+    def soql_fields(self) -> list[str]:
+        return list(self._soql_fields)
+
+    def model_field(self, name: str):
+        return self._targets[name]
+
+    def convert(self, record: dict) -> Converted:
+        try:
+            return self._convert(record)
+        except Exception as exc:  # a converter bug must cost one record, not the batch
+            message = f"could not convert the record ({type(exc).__name__}: {shown(str(exc))})"
+            return Converted(problems=[Problem("", message, ERROR)])
+
+    def _convert(self, record: dict) -> Converted:
+        get = _reader(record)
+        result = Converted()
+        problems = result.problems
+        for row in self.fields:
+            raw = get(row.sf) if not row.also else tuple(get(name) for name in (row.sf, *row.also))
+            warnings = []
+            try:
+                value = row.convert(raw, self._targets[row.crm], warnings.append)
+            except Invalid as exc:
+                problems.append(Problem(row.sf, str(exc), ERROR))
+                continue
+            problems.extend(Problem(row.sf, message, WARNING) for message in warnings)
+            if row.required and (value is None or value == ""):
+                problems.append(
+                    Problem(row.sf, f"{row.sf} is required but empty; the record is not imported", ERROR)
+                )
+                continue
+            result.values[row.crm] = value
+        for sf, crm, target in self.references:
+            raw = get(sf)
+            if isinstance(raw, str) and raw.strip():
+                result.references[crm] = (target, raw.strip())
+            elif raw is not None and not isinstance(raw, str):
+                problems.append(Problem(sf, f"{shown(raw)} is not a Salesforce Id; left empty", WARNING))
+        return result
+
+    def disambiguate(self, value: str, salt: str) -> str:
+        """`value (xxxxxx)`, xxxxxx from the salt (a Salesforce Id), cut to fit the column."""
+        if self.natural_key is None:
+            raise ValueError(f"{self.sobject} has no natural key to disambiguate")
+        limit = self._targets[self.natural_key.field].max_length
+        suffix = f" ({str(salt).strip()[-6:]})"
+        return value[: max(limit - len(suffix), 0)].rstrip() + suffix
+
+
+def _reader(record: dict):
+    """Field access by exact name, then case-insensitively (the API's field names are; some
+    exports lower-case them). A missing key is null."""
+    lowered = None
+
+    def get(name):
+        nonlocal lowered
+        if name in record:
+            return record[name]
+        if lowered is None:
+            lowered = {key.lower(): value for key, value in record.items() if isinstance(key, str)}
+        return lowered.get(name.lower())
+
+    return get

@@ -1,0 +1,61 @@
+"""Order -> orders.Order and OrderItem -> orders.OrderLineItem.
+
+Order.EndDate is not mapped: it ends the order's contract period, it is not a shipping date.
+A line item's name is the first line of its Description (OrderItem has no name of its own; the
+product's name would need a relationship query), "" when there is none.
+"""
+
+from orders.models import Order, OrderLineItem
+
+from . import values as v
+from .base import FieldMap, ObjectMapping
+
+
+def _address(prefix: str) -> tuple:
+    sf = prefix.capitalize()
+    return (
+        FieldMap(f"{sf}Street", f"{prefix}_address_line", v.text),
+        FieldMap(f"{sf}City", f"{prefix}_city", v.text),
+        FieldMap(f"{sf}State", f"{prefix}_state", v.text),
+        FieldMap(f"{sf}PostalCode", f"{prefix}_postcode", v.text),
+        FieldMap(f"{sf}Country", f"{prefix}_country", v.country),
+    )
+
+
+ORDER = ObjectMapping(
+    sobject="Order",
+    model=Order,
+    fields=(
+        FieldMap("OrderNumber", "order_number", v.text),
+        FieldMap("Name", "name", v.text),
+        FieldMap("Status", "status", v.ORDER_STATUS),
+        FieldMap("EffectiveDate", "order_date", v.date_value),
+        FieldMap("ActivatedDate", "activated_date", v.datetime_value),
+        FieldMap("TotalAmount", "total_amount", v.decimal),
+        FieldMap("Description", "description", v.text),
+        *_address("billing"),
+        *_address("shipping"),
+        FieldMap("CurrencyIsoCode", "currency", v.currency),
+    ),
+    references=(
+        ("AccountId", "account", "Account"),
+        ("BillToContactId", "contact", "Contact"),
+        ("OpportunityId", "opportunity", "Opportunity"),
+    ),
+    optional_fields=frozenset({"CurrencyIsoCode"}),
+)
+
+ORDER_ITEM = ObjectMapping(
+    sobject="OrderItem",
+    model=OrderLineItem,
+    fields=(
+        FieldMap("Description", "name", v.first_line),
+        FieldMap("Description", "description", v.text),
+        FieldMap("Quantity", "quantity", v.decimal),
+        FieldMap("UnitPrice", "unit_price", v.decimal),
+        FieldMap("TotalPrice", "total", v.decimal),
+        FieldMap("OrderItemNumber", "sort_order", v.autonumber),
+    ),
+    references=(("OrderId", "order", "Order"), ("Product2Id", "product", "Product2")),
+    parent_field="order",
+)

@@ -1,0 +1,196 @@
+"""Serving speed and memory figures: python -m sfsandbox.bench_serve [--records N].
+
+Prints (does not assert) the server-side time to build a 2,000-record page (query,
+JSON included) for the importer's queries, the same over HTTP from a separate server
+process, and that process's resident memory with a 1,000,000-record org.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import requests
+
+from sfsandbox.app import SandboxApp
+from sfsandbox.data import Org
+from sfsandbox.testing import LoopbackSession, pkce_pair
+
+ACCOUNT_FIELDS = (
+    "Id, Name, Website, Phone, Industry, NumberOfEmployees, AnnualRevenue, "
+    "Description, BillingStreet, BillingCity, BillingState, BillingPostalCode, "
+    "BillingCountry"
+)
+CONTACT_FIELDS = (
+    "Id, FirstName, LastName, Email, Phone, Title, Department, AccountId, "
+    "DoNotCall, MailingStreet, MailingCity, MailingState, MailingPostalCode, "
+    "MailingCountry, Description"
+)
+
+
+def _environ(path: str, query: str, token: str) -> dict:
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        "HTTP_HOST": "127.0.0.1:1",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(),
+    }
+
+
+def in_process(records: int) -> None:
+    started = time.perf_counter()
+    org = Org(records, seed=1)  # no read-ahead: every page built on request (cold)
+    app = SandboxApp(org)
+    print(f"org of {records:,} records ready in {time.perf_counter() - started:.3f} s")
+    token = app.oauth._token_response("http://127.0.0.1:1", ("api",), None, include_refresh=False)[
+        "access_token"
+    ]
+    for object_name, fields in (("Account", ACCOUNT_FIELDS), ("Contact", CONTACT_FIELDS)):
+        n = org.generated_count(object_name)
+        for label, where in (
+            ("first page", "IsDeleted = false"),
+            (
+                "keyset page mid-object",
+                f"IsDeleted = false AND Id > '{org.record_at(object_name, n // 2)['Id']}'",
+            ),
+        ):
+            soql = f"SELECT {fields} FROM {object_name} WHERE {where} ORDER BY Id LIMIT 2000"
+            timings = []
+            for _ in range(5):
+                environ = _environ("/services/data/v62.0/query/", urlencode({"q": soql}), token)
+                start = time.perf_counter()
+                body = b"".join(app(environ, lambda *a: None))
+                timings.append(time.perf_counter() - start)
+            print(
+                f"{object_name:8} {label:24} 2,000 rows, {len(body) / 1e6:.2f} MB JSON: "
+                f"median {statistics.median(timings) * 1000:.1f} ms (server-side)"
+            )
+        # With read-ahead, a page the client has not asked for yet is built while it works.
+        warm_org = Org(records, seed=1, read_ahead=True)
+        warm_app = SandboxApp(warm_org)
+        warm_token = warm_app.oauth._token_response(
+            "http://127.0.0.1:1", ("api",), None, include_refresh=False
+        )["access_token"]
+        soql = f"SELECT {fields} FROM {object_name} WHERE IsDeleted = false ORDER BY Id"
+        environ = _environ("/services/data/v62.0/query/", urlencode({"q": soql}), warm_token)
+        page = json.loads(b"".join(warm_app(environ, lambda *a: None)))
+        timings = []
+        for _ in range(5):
+            time.sleep(0.2)  # the client's own work on the page it got
+            path, _, _ = page["nextRecordsUrl"].partition("?")
+            start = time.perf_counter()
+            body = b"".join(warm_app(_environ(path, "", warm_token), lambda *a: None))
+            timings.append(time.perf_counter() - start)
+            page = json.loads(body)
+        print(
+            f"{object_name:8} next page with read-ahead     2,000 rows: median "
+            f"{statistics.median(timings) * 1000:.1f} ms (server-side)"
+        )
+        count = f"SELECT COUNT() FROM {object_name} WHERE IsDeleted = false"
+        start = time.perf_counter()
+        b"".join(
+            app(_environ("/services/data/v62.0/query/", urlencode({"q": count}), token), lambda *a: None)
+        )
+        print(f"{object_name:8} COUNT(): {(time.perf_counter() - start) * 1000:.1f} ms")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def over_http(records: int) -> None:
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - fixed argv: this interpreter and our module
+        [sys.executable, "-m", "sfsandbox", "--port", str(port), "--records", str(records)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        server.stderr.readline()  # "listening on ..." once the org is ready
+        url = f"http://127.0.0.1:{port}"
+        print(f"server process RSS after start: {_rss_mb(server.pid):.1f} MB")
+        verifier, challenge = pkce_pair()
+        redirect = "http://127.0.0.1/cb"
+        location = requests.post(
+            url + "/services/oauth2/authorize",
+            allow_redirects=False,
+            timeout=30,
+            data={
+                "response_type": "code",
+                "client_id": "sfsandbox-client-id",
+                "redirect_uri": redirect,
+                "code_challenge": challenge,
+                "decision": "allow",
+            },
+        )
+        code = location.headers["Location"].split("code=")[1].split("&")[0]
+        from urllib.parse import unquote
+
+        tokens = requests.post(
+            url + "/services/oauth2/token",
+            timeout=30,
+            data={
+                "grant_type": "authorization_code",
+                "code": unquote(code),
+                "redirect_uri": redirect,
+                "client_id": "sfsandbox-client-id",
+                "client_secret": "sfsandbox-client-secret",
+                "code_verifier": verifier,
+            },
+        ).json()
+        session = LoopbackSession(url)
+        session.headers["Authorization"] = f"Bearer {tokens['access_token']}"
+        soql = f"SELECT {ACCOUNT_FIELDS} FROM Account WHERE IsDeleted = false ORDER BY Id"
+        for pause in (0.0, 0.1):
+            start = time.perf_counter()
+            page = session.get(url + "/services/data/v62.0/query/", params={"q": soql}, timeout=60).json()
+            timings = [time.perf_counter() - start]
+            for _ in range(20):
+                time.sleep(pause)  # the importer's own work on a page (DB writes)
+                start = time.perf_counter()
+                page = session.get(url + page["nextRecordsUrl"], timeout=60).json()
+                timings.append(time.perf_counter() - start)
+            print(
+                f"HTTP: 21 Account pages of 2,000 via nextRecordsUrl, client pausing "
+                f"{pause * 1000:.0f} ms between pages: median "
+                f"{statistics.median(timings) * 1000:.1f} ms per page (client-side, "
+                "JSON decode included)"
+            )
+        print(f"server process RSS after serving: {_rss_mb(server.pid):.1f} MB")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=1_000_000)
+    args = parser.parse_args()
+    in_process(args.records)
+    over_http(args.records)
+
+
+if __name__ == "__main__":
+    main()

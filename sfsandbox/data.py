@@ -1,0 +1,268 @@
+"""The org: generated records (lazy) plus records inserted at run time (sample data, tests).
+
+Both populations are read in Id order through `scan`, which merges the generated range
+(Ids computed from indices) with the sorted inserted Ids, so ORDER BY Id and `Id > x`
+never need the whole object in memory.
+"""
+
+from __future__ import annotations
+
+import bisect
+import queue
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+
+from sfsandbox import ids
+from sfsandbox.generator import NOW, OrgShape, RecordFactory, format_datetime
+from sfsandbox.schema import OBJECT_NAMES, ObjectDef, build_objects
+
+# A position in an object's Id-ordered stream: (next generated index, next inserted slot).
+Position = tuple[int, int]
+
+
+_BLOCK_BITS = 10  # read-ahead works in blocks of 1,024 generated records
+_BLOCK_SIZE = 1 << _BLOCK_BITS
+_MAX_BLOCKS_PER_OBJECT = 8  # bounded: about 8,000 records per object stay cached
+
+
+class Org:
+    def __init__(
+        self,
+        records: int = 5000,
+        seed: int = 1,
+        *,
+        multi_currency: bool = False,
+        hidden_fields: dict[str, list[str]] | None = None,
+        messy_rate: float | None = None,
+        deleted_rate: float | None = None,
+        read_ahead: bool = False,
+    ):
+        kwargs = {}
+        if messy_rate is not None:
+            kwargs["messy_rate"] = messy_rate
+        if deleted_rate is not None:
+            kwargs["deleted_rate"] = deleted_rate
+        self.records = records
+        self.seed = seed
+        self.multi_currency = multi_currency
+        self.shape = OrgShape.build(records, seed, **kwargs)
+        self.factory = RecordFactory(self.shape, multi_currency=multi_currency)
+        self.objects: dict[str, ObjectDef] = build_objects(
+            multi_currency=multi_currency, hidden_fields=hidden_fields
+        )
+        self.org_id = ids.to_18(f"00D{ids.GENERATED_POD}" + ids.encode_index(seed % 10**6))
+        self.user_id = ids.make_id("User", 0)
+        self._lock = threading.Lock()
+        self._inserted: dict[str, dict[str, dict]] = {name: {} for name in OBJECT_NAMES}
+        self._inserted_order: dict[str, list[str]] = {name: [] for name in OBJECT_NAMES}
+        self._next_insert_index = dict.fromkeys(OBJECT_NAMES, 0)
+        # Read-ahead: while a client digests one page, a background thread builds the
+        # records that follow, so the next page is served from memory.
+        self.read_ahead = read_ahead
+        self._blocks: dict[str, OrderedDict[int, list[dict]]] = {name: OrderedDict() for name in OBJECT_NAMES}
+        self._pending: set[tuple[str, int]] = set()
+        self._prefetch_queue: queue.SimpleQueue | None = None
+
+    # -- sizes ---------------------------------------------------------------------------
+    def generated_count(self, object_name: str) -> int:
+        return self.shape.counts[object_name]
+
+    def count(self, object_name: str, include_deleted: bool = False) -> int:
+        """Rows /query (or /queryAll with include_deleted) returns for a bare SELECT."""
+        total = self.shape.counts[object_name] + len(self._inserted[object_name])
+        if include_deleted:
+            return total
+        deleted = len(self.shape.deleted[object_name]) + sum(
+            1 for r in self._inserted[object_name].values() if r["IsDeleted"]
+        )
+        return total - deleted
+
+    def deleted_ids(self, object_name: str) -> list[str]:
+        generated = [ids.make_id(object_name, i) for i in self.shape.deleted[object_name]]
+        return generated + [r["Id"] for r in self._inserted[object_name].values() if r["IsDeleted"]]
+
+    def messy(self, object_name: str) -> dict[str, list[str]]:
+        """{Id: [kinds]} of the deliberately messy generated records of an object."""
+        return {
+            ids.make_id(object_name, index): list(kinds)
+            for index, kinds in sorted(self.shape.messy.get(object_name, {}).items())
+        }
+
+    # -- records -------------------------------------------------------------------------
+    def record_at(self, object_name: str, index: int) -> dict:
+        """The generated record (shared when read ahead: callers must not mutate it)."""
+        block = self._blocks[object_name].get(index >> _BLOCK_BITS)
+        if block is not None:
+            return block[index & (_BLOCK_SIZE - 1)]
+        return self.factory.build(object_name, index)
+
+    def prefetch(self, object_name: str, start_index: int, count: int) -> None:
+        """Ask the read-ahead thread for generated records [start, start + count)."""
+        if not self.read_ahead or count <= 0:
+            return
+        end = min(start_index + count, self.shape.counts[object_name])
+        with self._lock:
+            if self._prefetch_queue is None:
+                self._prefetch_queue = queue.SimpleQueue()
+                threading.Thread(
+                    target=self._prefetch_worker, name="sfsandbox-read-ahead", daemon=True
+                ).start()
+            for block in range(start_index >> _BLOCK_BITS, ((end - 1) >> _BLOCK_BITS) + 1):
+                key = (object_name, block)
+                if block not in self._blocks[object_name] and key not in self._pending:
+                    self._pending.add(key)
+                    self._prefetch_queue.put(key)
+
+    def _prefetch_worker(self) -> None:
+        assert self._prefetch_queue is not None
+        while True:
+            object_name, block = self._prefetch_queue.get()
+            first = block << _BLOCK_BITS
+            last = min(first + _BLOCK_SIZE, self.shape.counts[object_name])
+            records = [self.factory.build(object_name, i) for i in range(first, last)]
+            with self._lock:
+                blocks = self._blocks[object_name]
+                blocks[block] = records
+                while len(blocks) > _MAX_BLOCKS_PER_OBJECT:
+                    blocks.popitem(last=False)
+                self._pending.discard((object_name, block))
+
+    def get(self, object_name: str, record_id: str) -> dict | None:
+        index = ids.index_from_id(object_name, record_id)
+        if index is not None and index < self.shape.counts[object_name]:
+            return self.record_at(object_name, index)
+        return self._inserted[object_name].get(record_id[:15])
+
+    def insert(self, object_name: str, values: dict, record_id: str | None = None) -> str:
+        """Add a record (sample data, tests). Missing fields are null, system fields filled."""
+        obj = self.objects[object_name]
+        with self._lock:
+            if record_id is None:
+                index = self._next_insert_index[object_name]
+                self._next_insert_index[object_name] = index + 1
+                record_id = ids.make_id(object_name, index, pod=ids.INSERTED_POD)
+            elif len(record_id) == 15:
+                record_id = ids.to_18(record_id)
+            now = format_datetime(NOW)
+            record: dict = {}
+            for field_def in obj.fields:
+                default = False if field_def.type == "boolean" else None
+                record[field_def.name] = default
+            record.update(
+                {
+                    "Id": record_id,
+                    "IsDeleted": False,
+                    "CreatedDate": now,
+                    "LastModifiedDate": now,
+                    "SystemModstamp": now,
+                }
+            )
+            if "OwnerId" in record:
+                record["OwnerId"] = self.user_id
+            if self.multi_currency:
+                record["CurrencyIsoCode"] = "USD"
+            for key, value in values.items():
+                field_def = obj.get(key)
+                if field_def is not None and field_def.name != "Id":
+                    record[field_def.name] = value
+            if object_name in ("Contact", "User"):  # Name is computed from its parts
+                record["Name"] = (
+                    " ".join(p for p in (record.get("FirstName"), record.get("LastName")) if p) or None
+                )
+            key15 = record_id[:15]
+            store = self._inserted[object_name]
+            if key15 not in store:
+                bisect.insort(self._inserted_order[object_name], key15)
+            store[key15] = record
+        return record_id
+
+    def is_deleted(self, object_name: str, index: int) -> bool:
+        return index in self.shape.deleted_sets[object_name]
+
+    # -- Id-ordered access ---------------------------------------------------------------
+    def _generated_id15(self, object_name: str, index: int) -> str:
+        return ids.make_id(object_name, index)[:15]
+
+    def _generated_bound(self, object_name: str, id15: str, inclusive_of_equal: bool) -> int:
+        """First generated index whose Id is > id15 (or >= when inclusive_of_equal)."""
+        low, high = 0, self.shape.counts[object_name]
+        while low < high:
+            middle = (low + high) // 2
+            candidate = self._generated_id15(object_name, middle)
+            if candidate < id15 or (candidate == id15 and not inclusive_of_equal):
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def id_window(
+        self, object_name: str, lower: tuple[str, bool] | None, upper: tuple[str, bool] | None
+    ) -> tuple[Position, Position]:
+        """Start and end positions of the rows whose Ids fall within the bounds."""
+        order = self._inserted_order[object_name]
+        start: Position = (0, 0)
+        end: Position = (self.shape.counts[object_name], len(order))
+        if lower is not None:
+            value, inclusive = lower
+            start = (
+                self._generated_bound(object_name, value, inclusive),
+                (bisect.bisect_left if inclusive else bisect.bisect_right)(order, value),
+            )
+        if upper is not None:
+            value, inclusive = upper
+            end = (
+                self._generated_bound(object_name, value, not inclusive),
+                (bisect.bisect_right if inclusive else bisect.bisect_left)(order, value),
+            )
+        return start, end
+
+    def count_window(
+        self, object_name: str, start: Position, end: Position, deleted_filter: bool | None
+    ) -> int:
+        """Rows in a window without building any: deleted flags come from the index."""
+        generated = max(0, end[0] - start[0])
+        deleted_list = self.shape.deleted[object_name]
+        generated_deleted = max(
+            0, bisect.bisect_left(deleted_list, end[0]) - bisect.bisect_left(deleted_list, start[0])
+        )
+        order = self._inserted_order[object_name][start[1] : end[1]]
+        store = self._inserted[object_name]
+        inserted_deleted = sum(1 for key in order if store[key]["IsDeleted"])
+        if deleted_filter is None:
+            return generated + len(order)
+        if deleted_filter:
+            return generated_deleted + inserted_deleted
+        return generated - generated_deleted + len(order) - inserted_deleted
+
+    def scan(
+        self, object_name: str, start: Position, end: Position
+    ) -> Iterator[tuple[Position, bool, object]]:
+        """Yield (position after the row, is_deleted, row reference) in Id order.
+
+        A row reference is an int (generated index) or the inserted record's dict;
+        `materialize` turns it into the record.
+        """
+        gen, ins = start
+        gen_end, ins_end = end
+        order = self._inserted_order[object_name]
+        store = self._inserted[object_name]
+        deleted = self.shape.deleted_sets[object_name]
+        next_inserted = order[ins] if ins < ins_end else None
+        while gen < gen_end or next_inserted is not None:
+            if next_inserted is not None and (
+                gen >= gen_end or next_inserted < self._generated_id15(object_name, gen)
+            ):
+                record = store[next_inserted]
+                ins += 1
+                next_inserted = order[ins] if ins < ins_end else None
+                yield (gen, ins), record["IsDeleted"], record
+            else:
+                index = gen
+                gen += 1
+                yield (gen, ins), index in deleted, index
+
+    def materialize(self, object_name: str, reference: object) -> dict:
+        if isinstance(reference, int):
+            return self.record_at(object_name, reference)
+        return reference  # type: ignore[return-value]

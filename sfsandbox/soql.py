@@ -1,0 +1,588 @@
+"""The SOQL subset the importer sends, parsed and validated the way Salesforce does.
+
+Supported: SELECT fields | COUNT() | COUNT(field) FROM Object [WHERE ...] [ORDER BY f [ASC|DESC]
+[NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n]. WHERE has =, !=, <>, <, <=, >, >=, IN, NOT IN,
+LIKE, AND, OR, NOT and parentheses; literals are strings, numbers, true/false, null, dates,
+datetimes and the day-based date literals (TODAY, LAST_N_DAYS:n ...).
+
+Errors carry Salesforce's error codes (MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE,
+INVALID_QUERY_FILTER_OPERATOR) and its message layout: the query line, a caret under the
+offending token, "ERROR at Row:r:Column:c", then the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sfsandbox.ids import looks_like_id
+from sfsandbox.schema import FieldDef, ObjectDef
+
+
+class SoqlError(Exception):
+    def __init__(self, error_code: str, message: str):
+        super().__init__(message)
+        self.error_code = error_code
+        self.message = message
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<string>'(?:[^'\\]|\\.)*')
+  | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:?\d{2}))
+  | (?P<date>\d{4}-\d{2}-\d{2})
+  | (?P<number>[+-]?\d+(?:\.\d+)?)
+  | (?P<op><=|>=|!=|<>|=|<|>)
+  | (?P<punct>[(),])
+  | (?P<word>[A-Za-z_][A-Za-z0-9_.]*(?::\d+)?)
+  | (?P<bad>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_STRING_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "f": "\f",
+    '"': '"',
+    "'": "'",
+    "\\": "\\",
+    "%": "\\%",
+    "_": "\\_",
+}
+_STRING_TYPES = {"string", "textarea", "picklist", "email", "phone", "url", "multipicklist", "combobox"}
+_ID_TYPES = {"id", "reference"}
+_NUMBER_TYPES = {"int", "double", "currency", "percent"}
+_DAY_LITERALS = {"TODAY": (0, 1), "YESTERDAY": (-1, 0), "TOMORROW": (1, 2)}
+
+
+@dataclass
+class Token:
+    kind: str
+    text: str
+    position: int
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper()
+
+
+@dataclass
+class OrderItem:
+    field: FieldDef
+    descending: bool
+    nulls_first: bool
+
+
+@dataclass
+class Query:
+    object_name: str
+    fields: list[FieldDef]
+    is_count: bool
+    count_field: FieldDef | None
+    predicate: Callable[[dict], bool] | None  # residual WHERE after the fast-path parts
+    id_lower: tuple[str, bool] | None = None  # (15-char Id, inclusive)
+    id_upper: tuple[str, bool] | None = None
+    deleted_filter: bool | None = None  # top-level IsDeleted = true/false
+    order_by: list[OrderItem] = field(default_factory=list)
+    limit: int | None = None
+    offset: int = 0
+
+    @property
+    def ordered_by_id(self) -> bool:
+        return not self.order_by or (
+            len(self.order_by) == 1
+            and self.order_by[0].field.name == "Id"
+            and not self.order_by[0].descending
+        )
+
+
+def _tokenize(text: str) -> list[Token]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "ws":
+            continue
+        tokens.append(Token(kind, match.group(), match.start()))
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+def _error_at(text: str, position: int, reason: str) -> str:
+    """Salesforce's layout: the query line, a caret, the row/column, then the reason."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    row = text.count("\n", 0, position) + 1
+    column = position - line_start + 1
+    return f"\n{line}\n{' ' * (column - 1)}^\nERROR at Row:{row}:Column:{column}\n{reason}"
+
+
+def _unescape(literal: str) -> str:
+    body = literal[1:-1]
+    out = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            out.append(_STRING_ESCAPES.get(body[i + 1], body[i + 1]))
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _normalize_datetime(text: str) -> str:
+    """Any SOQL datetime literal as the UTC string form records carry, for comparison."""
+    value = text.replace("Z", "+00:00")
+    if re.search(r"[+-]\d{4}$", value):
+        value = value[:-2] + ":" + value[-2:]
+    parsed = dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+    millis = parsed.microsecond // 1000
+    return parsed.strftime("%Y-%m-%dT%H:%M:%S") + f".{millis:03d}+0000"
+
+
+class _Parser:
+    def __init__(self, text: str, objects: dict[str, ObjectDef]):
+        self.text = text
+        self.tokens = _tokenize(text)
+        self.pos = 0
+        self.objects = objects
+        self.obj: ObjectDef | None = None
+
+    # -- token helpers -------------------------------------------------------------------
+    @property
+    def current(self) -> Token:
+        return self.tokens[self.pos]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def fail(self, token: Token, reason: str | None = None, code: str = "MALFORMED_QUERY"):
+        if reason is None:
+            reason = "unexpected token: <EOF>" if token.kind == "end" else f"unexpected token: '{token.text}'"
+        raise SoqlError(code, _error_at(self.text, token.position, reason))
+
+    def keyword(self, word: str) -> bool:
+        if self.current.kind == "word" and self.current.upper == word:
+            self.pos += 1
+            return True
+        return False
+
+    def expect_keyword(self, word: str) -> Token:
+        token = self.current
+        if not self.keyword(word):
+            self.fail(token)
+        return token
+
+    def expect_punct(self, char: str) -> None:
+        if self.current.text != char:
+            self.fail(self.current)
+        self.pos += 1
+
+    # -- grammar -------------------------------------------------------------------------
+    def parse(self) -> Query:
+        if self.current.kind == "end":
+            raise SoqlError("MALFORMED_QUERY", "unexpected token: <EOF>")
+        self.expect_keyword("SELECT")
+        select_tokens, is_count, count_token = self._select_list()
+        self.expect_keyword("FROM")
+        object_token = self.advance()
+        if object_token.kind != "word":
+            self.fail(object_token)
+        obj = next((o for name, o in self.objects.items() if name.lower() == object_token.text.lower()), None)
+        if obj is None:
+            self.fail(
+                object_token,
+                (
+                    f"sObject type '{object_token.text}' is not supported. If you are attempting "
+                    "to use a custom object, be sure to append the '__c' after the entity name. "
+                    "Please reference your WSDL or the describe call for the appropriate names."
+                ),
+                code="INVALID_TYPE",
+            )
+        self.obj = obj
+        fields = [self._field(token) for token in select_tokens]
+        count_field = self._field(count_token) if count_token else None
+        query = Query(obj.name, fields, is_count, count_field, predicate=None)
+        if self.keyword("WHERE"):
+            expression = self._or()
+            self._split_fast_path(expression, query)
+        if self.keyword("ORDER"):
+            self.expect_keyword("BY")
+            query.order_by = self._order_by()
+        if self.keyword("LIMIT"):
+            query.limit = self._integer()
+        if self.keyword("OFFSET"):
+            query.offset = self._integer()
+            if query.offset > 2000:
+                raise SoqlError("NUMBER_OUTSIDE_VALID_RANGE", "Maximum SOQL offset allowed is 2000")
+        if self.current.kind != "end":
+            self.fail(self.current)
+        return query
+
+    def _select_list(self) -> tuple[list[Token], bool, Token | None]:
+        if self.current.upper == "COUNT" and self.tokens[self.pos + 1].text == "(":
+            self.pos += 2
+            count_token = None
+            if self.current.text != ")":
+                count_token = self.advance()
+                if count_token.kind != "word":
+                    self.fail(count_token)
+            self.expect_punct(")")
+            return [], True, count_token
+        tokens = []
+        while True:
+            token = self.advance()
+            if token.kind != "word" or token.upper in ("FROM", "SELECT"):
+                self.fail(token)
+            tokens.append(token)
+            if self.current.text != ",":
+                return tokens, False, None
+            self.pos += 1
+
+    def _field(self, token: Token) -> FieldDef:
+        assert self.obj is not None
+        if "." in token.text:
+            relationship = token.text.split(".")[0]
+            self.fail(
+                token,
+                (
+                    f"Didn't understand relationship '{relationship}' in field path. If you are "
+                    "attempting to use a custom relationship, be sure to append the '__r' after "
+                    "the custom relationship name. Please reference your WSDL or the describe call "
+                    "for the appropriate names."
+                ),
+                code="INVALID_FIELD",
+            )
+        found = self.obj.get(token.text)
+        if found is None:
+            self.fail(
+                token,
+                (
+                    f"No such column '{token.text}' on entity '{self.obj.name}'. If you are "
+                    "attempting to use a custom field, be sure to append the '__c' after the custom "
+                    "field name. Please reference your WSDL or the describe call for the "
+                    "appropriate names."
+                ),
+                code="INVALID_FIELD",
+            )
+        return found
+
+    def _integer(self) -> int:
+        token = self.advance()
+        if token.kind != "number" or not token.text.isdigit():
+            self.fail(token)
+        return int(token.text)
+
+    def _order_by(self) -> list[OrderItem]:
+        items = []
+        while True:
+            token = self.advance()
+            if token.kind != "word":
+                self.fail(token)
+            field_def = self._field(token)
+            descending = False
+            if self.keyword("DESC"):
+                descending = True
+            else:
+                self.keyword("ASC")
+            nulls_first = not descending
+            if self.keyword("NULLS"):
+                if self.keyword("FIRST"):
+                    nulls_first = True
+                else:
+                    self.expect_keyword("LAST")
+                    nulls_first = False
+            items.append(OrderItem(field_def, descending, nulls_first))
+            if self.current.text != ",":
+                return items
+            self.pos += 1
+
+    # WHERE: SOQL refuses AND and OR at the same level without parentheses.
+    def _or(self):
+        first = self._and()
+        if self.current.upper != "OR":
+            return first
+        if first[0] == "and":
+            self.fail(self.current)
+        items = [first]
+        while self.keyword("OR"):
+            item = self._unary()
+            if self.current.upper == "AND":
+                self.fail(self.current)
+            items.append(item)
+        return ("or", items)
+
+    def _and(self):
+        items = [self._unary()]
+        while self.keyword("AND"):
+            items.append(self._unary())
+            if self.current.upper == "OR":
+                self.fail(self.current)
+        return items[0] if len(items) == 1 else ("and", items)
+
+    def _unary(self):
+        if self.keyword("NOT"):
+            return ("not", self._unary())
+        if self.current.text == "(":
+            self.pos += 1
+            inner = self._or()
+            self.expect_punct(")")
+            return inner
+        return self._comparison()
+
+    def _comparison(self):
+        field_token = self.advance()
+        if field_token.kind != "word":
+            self.fail(field_token)
+        field_def = self._field(field_token)
+        operator_token = self.current
+        negate = False
+        if self.keyword("NOT"):
+            negate = True
+            if self.current.upper != "IN":
+                self.fail(self.current)
+        if self.keyword("IN"):
+            self.expect_punct("(")
+            values = []
+            while True:
+                values.append(self._value(field_def, self.advance()))
+                if self.current.text == ")":
+                    self.pos += 1
+                    break
+                self.expect_punct(",")
+            return ("in", field_def, values, negate)
+        if self.keyword("LIKE"):
+            if field_def.type not in _STRING_TYPES | _ID_TYPES:
+                self.fail(
+                    operator_token,
+                    (f"invalid operator on {field_def.type} field: LIKE"),
+                    code="INVALID_QUERY_FILTER_OPERATOR",
+                )
+            pattern_token = self.advance()
+            if pattern_token.kind != "string":
+                self.fail(pattern_token)
+            return ("like", field_def, _like_regex(_unescape(pattern_token.text)))
+        if operator_token.kind != "op":
+            self.fail(operator_token)
+        self.pos += 1
+        operator = "!=" if operator_token.text == "<>" else operator_token.text
+        value = self._value(field_def, self.advance())
+        if field_def.type == "boolean" and operator not in ("=", "!="):
+            self.fail(
+                operator_token,
+                f"invalid operator on boolean field: {operator}",
+                code="INVALID_QUERY_FILTER_OPERATOR",
+            )
+        return ("cmp", field_def, operator, value)
+
+    def _value(self, field_def: FieldDef, token: Token):
+        """A literal converted to the form records carry, after Salesforce's type checks."""
+        kind, ftype = token.kind, field_def.type
+        if kind == "word" and token.upper == "NULL":
+            return None
+
+        def type_error(expected: str, quoted: bool):
+            how = "should be enclosed in quotes" if quoted else "should not be enclosed in quotes"
+            self.fail(
+                token,
+                (
+                    f"value of filter criterion for field '{field_def.name}' must be "
+                    f"of type {expected} and {how}"
+                ),
+                code="INVALID_QUERY_FILTER_OPERATOR",
+            )
+
+        if ftype in _ID_TYPES:
+            if kind != "string":
+                type_error("id", True)
+            value = _unescape(token.text)
+            if not looks_like_id(value):
+                self.fail(token, f"invalid ID field: {value}", code="INVALID_QUERY_FILTER_OPERATOR")
+            return value[:15]
+        if ftype in _STRING_TYPES:
+            if kind != "string":
+                type_error("string", True)
+            return _unescape(token.text).casefold()
+        if ftype == "boolean":
+            if kind != "word" or token.upper not in ("TRUE", "FALSE"):
+                type_error("boolean", False)
+            return token.upper == "TRUE"
+        if ftype in _NUMBER_TYPES:
+            if kind != "number":
+                type_error("integer" if ftype == "int" else "double", False)
+            return float(token.text)
+        if ftype in ("date", "datetime"):
+            if kind == "word":
+                return _day_range(token, ftype, self)
+            if ftype == "date" and kind == "date":
+                return token.text
+            if ftype == "datetime" and kind == "datetime":
+                return _normalize_datetime(token.text)
+            type_error("date" if ftype == "date" else "dateTime", False)
+        self.fail(token)
+        return None
+
+    # -- fast path -----------------------------------------------------------------------
+    def _split_fast_path(self, expression, query: Query) -> None:
+        """Pull top-level `Id >/< x` and `IsDeleted = b` out of WHERE.
+
+        They are answered from the Id layout and the deleted index without building
+        records, which is what keeps keyset paging over a 1M-row object cheap.
+        """
+        conjuncts = expression[1] if expression[0] == "and" else [expression]
+        residual = []
+        for item in conjuncts:
+            if item[0] == "cmp" and item[1].name == "Id" and isinstance(item[3], str):
+                operator, value = item[2], item[3]
+                if operator in (">", ">="):
+                    bound = (value, operator == ">=")
+                    if query.id_lower is None or bound > query.id_lower:
+                        query.id_lower = bound
+                    continue
+                if operator in ("<", "<="):
+                    bound = (value, operator == "<=")
+                    if query.id_upper is None or bound < query.id_upper:
+                        query.id_upper = bound
+                    continue
+            if (
+                item[0] == "cmp"
+                and item[1].name == "IsDeleted"
+                and item[2] == "="
+                and query.deleted_filter is None
+            ):
+                query.deleted_filter = item[3]
+                continue
+            residual.append(item)
+        if residual:
+            query.predicate = _compile(residual[0] if len(residual) == 1 else ("and", residual))
+
+
+def _day_range(token: Token, ftype: str, parser: _Parser):
+    """TODAY, YESTERDAY, TOMORROW, LAST_N_DAYS:n, NEXT_N_DAYS:n as a [start, end) range."""
+    name, _, amount = token.upper.partition(":")
+    if name in _DAY_LITERALS and not amount:
+        start, end = _DAY_LITERALS[name]
+    elif name == "LAST_N_DAYS" and amount:
+        start, end = -int(amount), 1
+    elif name == "NEXT_N_DAYS" and amount:
+        start, end = 1, int(amount) + 1
+    else:
+        parser.fail(token, f"unexpected token: '{token.text}'")
+    today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def bound(days: int) -> str:
+        moment = today + dt.timedelta(days=days)
+        return (
+            moment.strftime("%Y-%m-%d") if ftype == "date" else moment.strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+        )
+
+    return ("range", bound(start), bound(end))
+
+
+def _like_regex(pattern: str) -> re.Pattern:
+    parts = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            parts.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        parts.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+        i += 1
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def _comparable(field_def: FieldDef):
+    """How a record value is turned into the form literals were converted to."""
+    if field_def.type in _ID_TYPES:
+        return lambda v: v[:15]
+    if field_def.type in _STRING_TYPES:
+        return str.casefold
+    if field_def.type in _NUMBER_TYPES:
+        return float
+    return lambda v: v
+
+
+def _compile(expression) -> Callable[[dict], bool]:
+    kind = expression[0]
+    if kind == "and":
+        parts = [_compile(e) for e in expression[1]]
+        return lambda r: all(p(r) for p in parts)
+    if kind == "or":
+        parts = [_compile(e) for e in expression[1]]
+        return lambda r: any(p(r) for p in parts)
+    if kind == "not":
+        inner = _compile(expression[1])
+        return lambda r: not inner(r)
+    field_def = expression[1]
+    name = field_def.name
+    convert = _comparable(field_def)
+    if kind == "like":
+        regex = expression[2]
+        return lambda r: r.get(name) is not None and regex.fullmatch(str(r[name])) is not None
+    if kind == "in":
+        values = set(expression[2])
+        negate = expression[3]
+
+        def in_list(r):
+            raw = r.get(name)
+            found = (None in values) if raw is None else convert(raw) in values
+            return found != negate
+
+        return in_list
+    operator, value = expression[2], expression[3]
+    if isinstance(value, tuple) and value and value[0] == "range":
+        return _range_predicate(name, operator, value[1], value[2])
+    if value is None:
+        if operator == "=":
+            return lambda r: r.get(name) is None
+        if operator == "!=":
+            return lambda r: r.get(name) is not None
+        return lambda r: False
+    test = _OPERATORS[operator]
+
+    def compare(r):
+        raw = r.get(name)
+        if raw is None:
+            return operator == "!="
+        return test(convert(raw), value)
+
+    return compare
+
+
+def _range_predicate(name: str, operator: str, start: str, end: str):
+    tests = {
+        "=": lambda v: start <= v[: len(start)] < end if len(start) == 10 else start <= v < end,
+        "!=": lambda v: not (start <= v < end),
+        ">": lambda v: v >= end,
+        ">=": lambda v: v >= start,
+        "<": lambda v: v < start,
+        "<=": lambda v: v < end,
+    }
+    test = tests[operator]
+    return lambda r: r.get(name) is not None and test(r[name])
+
+
+_OPERATORS = {
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+}
+
+
+def parse(text: str, objects: dict[str, ObjectDef]) -> Query:
+    """Parse and validate a SOQL query against the org's (visible) objects and fields."""
+    return _Parser(text, objects).parse()

@@ -1,0 +1,390 @@
+"""The per-object mapping tables of salesforce_imports.mapping (pure, no DB)."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from salesforce_imports.mapping import IMPORT_ORDER, MAPPINGS, mapping_for
+
+ACCOUNT_JSON = {
+    "attributes": {"type": "Account", "url": "/services/data/v62.0/sobjects/Account/001000000000001AAA"},
+    "Id": "001000000000001AAA",
+    "Name": "  Acme Ünïcødé 😀 株式会社 ",
+    "Website": "https://acme.example",
+    "Phone": "+1 415 555 0100",
+    "Industry": "Technology",
+    "NumberOfEmployees": 120,
+    "AnnualRevenue": 1500000.5,
+    "Description": "שלום — line one\nline two",
+    "BillingStreet": "1 Main St",
+    "BillingCity": "Springfield",
+    "BillingState": "IL",
+    "BillingPostalCode": "62701",
+    "BillingCountry": "USA",
+    "CurrencyIsoCode": "USD",
+}
+
+
+def as_bulk_csv(record):
+    """What Bulk API 2.0 CSV gives for the same record: strings, "" for null, true/false."""
+    out = {}
+    for key, value in record.items():
+        if key == "attributes":
+            continue
+        if value is None:
+            out[key] = ""
+        elif isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        else:
+            out[key] = str(value)
+    return out
+
+
+def problems(converted, severity=None):
+    return [(p.field, p.severity) for p in converted.problems if severity in (None, p.severity)]
+
+
+def test_registry_and_import_order():
+    assert IMPORT_ORDER == [
+        ("Product2", None),
+        ("Account", None),
+        ("Contact", None),
+        ("Opportunity", None),
+        ("Order", "OrderItem"),
+        ("Quote", "QuoteLineItem"),
+    ]
+    assert set(MAPPINGS) == {name for pair in IMPORT_ORDER for name in pair if name}
+    assert all(mapping_for(name).sobject == name for name in MAPPINGS)
+    with pytest.raises(KeyError, match="Lead"):
+        mapping_for("Lead")
+
+
+def test_account_from_json():
+    converted = mapping_for("Account").convert(ACCOUNT_JSON)
+    assert converted.ok and converted.problems == []
+    assert converted.values == {
+        "name": "Acme Ünïcødé 😀 株式会社",
+        "website": "https://acme.example",
+        "phone": "+1 415 555 0100",
+        "industry": "TECHNOLOGY",
+        "number_of_employees": 120,
+        "annual_revenue": Decimal("1500000.50"),
+        "description": "שלום — line one\nline two",
+        "address_line": "1 Main St",
+        "city": "Springfield",
+        "state": "IL",
+        "postcode": "62701",
+        "country": "US",
+        "currency": "USD",
+    }
+    assert converted.references == {}
+
+
+def test_account_csv_strings_equal_json():
+    mapping = mapping_for("Account")
+    assert mapping.convert(as_bulk_csv(ACCOUNT_JSON)) == mapping.convert(ACCOUNT_JSON)
+
+
+def test_missing_keys_are_null():
+    converted = mapping_for("Account").convert({"Name": "Only a name"})
+    assert converted.ok
+    assert converted.values["industry"] == "" and converted.values["annual_revenue"] is None
+
+
+def test_field_names_match_case_insensitively():
+    converted = mapping_for("Account").convert({"name": "lower", "billingcountry": "Deutschland"})
+    assert converted.values["name"] == "lower" and converted.values["country"] == "DE"
+
+
+def test_account_without_name_is_an_error():
+    converted = mapping_for("Account").convert({**ACCOUNT_JSON, "Name": "   "})
+    assert not converted.ok and ("Name", "error") in problems(converted)
+
+
+def test_negative_annual_revenue_is_an_error():
+    converted = mapping_for("Account").convert({**ACCOUNT_JSON, "AnnualRevenue": -1})
+    assert not converted.ok and problems(converted) == [("AnnualRevenue", "error")]
+    assert "-1" in converted.problems[0].message
+
+
+def test_unknown_industry_and_country_are_warnings():
+    converted = mapping_for("Account").convert(
+        {**ACCOUNT_JSON, "Industry": "Space Mining", "BillingCountry": "Mars"}
+    )
+    assert converted.ok
+    assert problems(converted) == [("Industry", "warning"), ("BillingCountry", "warning")]
+    assert converted.values["industry"] == "" and converted.values["country"] == ""
+
+
+def test_long_name_is_truncated_with_a_warning():
+    converted = mapping_for("Account").convert({"Name": "N" * 1000})
+    assert converted.ok and problems(converted) == [("Name", "warning")]
+    assert len(converted.values["name"]) == 255
+
+
+def test_contact():
+    record = {
+        "Id": "003000000000001AAA",
+        "FirstName": "Ada",
+        "LastName": "Lovelace",
+        "Email": "ada@example.com",
+        "DoNotCall": True,
+        "AccountId": "001000000000001AAA",
+        "MailingCountry": "United Kingdom",
+        "Title": None,
+    }
+    converted = mapping_for("Contact").convert(record)
+    assert converted.ok and converted.problems == []
+    assert converted.values["do_not_call"] is True and converted.values["country"] == "GB"
+    assert converted.values["title"] == ""
+    assert converted.references == {"account": ("Account", "001000000000001AAA")}
+    assert mapping_for("Contact").convert(as_bulk_csv(record)) == converted
+
+
+def test_contact_invalid_email_is_imported_without_it():
+    converted = mapping_for("Contact").convert({"LastName": "X", "Email": "not an email"})
+    assert converted.ok and converted.values["email"] == ""
+    assert problems(converted) == [("Email", "warning")] and "'not an email'" in converted.problems[0].message
+
+
+def test_contact_without_last_name_is_an_error():
+    converted = mapping_for("Contact").convert({"FirstName": "Ada", "LastName": None})
+    assert not converted.ok and problems(converted) == [("LastName", "error")]
+
+
+def test_empty_reference_is_not_a_reference():
+    assert mapping_for("Contact").convert({"LastName": "X", "AccountId": ""}).references == {}
+
+
+OPPORTUNITY_JSON = {
+    "Id": "006000000000001AAA",
+    "Name": "Big deal",
+    "AccountId": "001000000000001AAA",
+    "StageName": "Closed Won",
+    "IsClosed": True,
+    "IsWon": True,
+    "Amount": 12345.678,
+    "Probability": 100,
+    "CloseDate": "2024-03-31",
+    "LeadSource": "Web",
+    "Type": "New Customer",
+    "Description": None,
+}
+
+
+def test_opportunity():
+    converted = mapping_for("Opportunity").convert(OPPORTUNITY_JSON)
+    assert converted.ok and converted.problems == []
+    assert converted.values == {
+        "name": "Big deal",
+        "stage": "CLOSED_WON",
+        "amount": Decimal("12345.68"),
+        "probability": 100,
+        "closed_on": date(2024, 3, 31),
+        "lead_source": "WEBSITE",
+        "opportunity_type": "NEW_BUSINESS",
+        "description": "",
+        "currency": "",
+    }
+    assert converted.references == {"account": ("Account", "001000000000001AAA")}
+    assert mapping_for("Opportunity").convert(as_bulk_csv(OPPORTUNITY_JSON)) == converted
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"Amount": -0.01}, "Amount"),
+        ({"Probability": 101}, "Probability"),
+        ({"CloseDate": "2024-02-31"}, "CloseDate"),
+        ({"Amount": "12 dollars"}, "Amount"),
+        ({"Amount": 10**10}, "Amount"),
+        ({"Name": None}, "Name"),
+    ],
+)
+def test_opportunity_errors(change, field):
+    converted = mapping_for("Opportunity").convert({**OPPORTUNITY_JSON, **change})
+    assert not converted.ok and problems(converted) == [(field, "error")]
+
+
+def test_unknown_lead_source_type_and_stage_are_warnings():
+    record = {**OPPORTUNITY_JSON, "StageName": "Won!", "LeadSource": "Carrier pigeon", "Type": "Barter"}
+    converted = mapping_for("Opportunity").convert(record)
+    assert converted.ok
+    assert problems(converted) == [("StageName", "warning"), ("LeadSource", "warning"), ("Type", "warning")]
+    assert (
+        converted.values["stage"],
+        converted.values["lead_source"],
+        converted.values["opportunity_type"],
+    ) == (
+        "CLOSED_WON",
+        "OTHER",
+        "",
+    )
+
+
+def test_product():
+    record = {"Name": "Widget", "ProductCode": "W-1", "IsActive": "false", "Family": "Hardware"}
+    converted = mapping_for("Product2").convert(record)
+    assert converted.ok
+    assert converted.values == {
+        "name": "Widget",
+        "sku": "W-1",
+        "description": "",
+        "is_active": False,
+        "category": "Hardware",
+        "currency": "",
+    }
+
+
+def test_order_and_order_item():
+    order = {
+        "OrderNumber": "00000100",
+        "Status": "Activated",
+        "AccountId": "001000000000001AAA",
+        "BillToContactId": "003000000000001AAA",
+        "OpportunityId": None,
+        "EffectiveDate": "2024-10-08",
+        "ActivatedDate": "2024-10-09T08:30:00.000+0000",
+        "TotalAmount": 350,
+        "ShippingCountry": "Deutschland",
+        "EndDate": "2025-01-01",
+    }
+    converted = mapping_for("Order").convert(order)
+    assert converted.ok and converted.problems == []
+    assert converted.values["status"] == "ACTIVATED"
+    assert converted.values["activated_date"] == datetime(2024, 10, 9, 8, 30, tzinfo=UTC)
+    assert converted.values["total_amount"] == Decimal("350.00")
+    assert converted.values["shipping_country"] == "DE" and converted.values["billing_country"] == ""
+    assert converted.references == {
+        "account": ("Account", "001000000000001AAA"),
+        "contact": ("Contact", "003000000000001AAA"),
+    }
+    assert mapping_for("Order").convert(as_bulk_csv(order)) == converted
+
+    item = {"OrderId": "801000000000001AAA", "Product2Id": "01t000000000001AAA", "Quantity": 2,
+            "UnitPrice": 10.5, "TotalPrice": 21, "OrderItemNumber": "0000000123",
+            "Description": "\n  First line  \nsecond"}  # fmt: skip
+    line = mapping_for("OrderItem").convert(item)
+    assert line.ok and line.problems == []
+    assert line.values == {
+        "name": "First line",
+        "description": "First line  \nsecond",
+        "quantity": Decimal("2.00"),
+        "unit_price": Decimal("10.50"),
+        "total": Decimal("21.00"),
+        "sort_order": 123,
+    }
+    assert line.references == {
+        "order": ("Order", "801000000000001AAA"),
+        "product": ("Product2", "01t000000000001AAA"),
+    }
+    assert mapping_for("OrderItem").parent_field == "order"
+
+
+def test_unknown_order_status_is_draft_with_a_warning():
+    converted = mapping_for("Order").convert({"Status": "Shipped to the moon"})
+    assert (
+        converted.ok
+        and converted.values["status"] == "DRAFT"
+        and problems(converted) == [("Status", "warning")]
+    )
+
+
+def test_quote_and_line_item():
+    quote = {
+        "Name": "Q for Acme",
+        "QuoteNumber": "00000007",
+        "Status": "Presented",
+        "AccountId": "001000000000001AAA",
+        "ContactId": "003000000000001AAA",
+        "OpportunityId": "006000000000001AAA",
+        "Subtotal": 100,
+        "TotalPrice": 90,
+        "Discount": 10,
+        "Tax": 0,
+        "ExpirationDate": "2024-12-31",
+        "Description": "Thanks",
+        "CreatedDate": "2024-11-30T23:30:00.000Z",
+    }
+    converted = mapping_for("Quote").convert(quote)
+    assert converted.ok and converted.problems == []
+    assert converted.values == {
+        "title": "Q for Acme",
+        "estimate_number": "00000007",
+        "status": "Sent",
+        "subtotal": Decimal("100.00"),
+        "total_amount": Decimal("90.00"),
+        "discount_value": Decimal("10.00"),
+        "discount_type": "PERCENTAGE",
+        "tax_amount": Decimal("0.00"),
+        "expiry_date": date(2024, 12, 31),
+        "notes": "Thanks",
+        "issue_date": date(2024, 11, 30),
+        "currency": "",
+    }
+    assert set(converted.references) == {"account", "contact", "opportunity"}
+    assert mapping_for("Quote").convert(as_bulk_csv(quote)) == converted
+    assert mapping_for("Quote").convert({**quote, "Discount": None}).values["discount_type"] == ""
+
+    line = mapping_for("QuoteLineItem").convert({"QuoteId": "0Q0000000000001AAA", "SortOrder": None,
+                                                 "LineNumber": "00000004", "Quantity": "3"})  # fmt: skip
+    assert line.ok and line.values["sort_order"] == 4 and line.values["quantity"] == Decimal("3.00")
+    assert line.references == {"estimate": ("Quote", "0Q0000000000001AAA")}
+    assert mapping_for("QuoteLineItem").parent_field == "estimate"
+
+
+def test_quote_without_number_is_an_error():
+    converted = mapping_for("Quote").convert({"Name": "Q", "QuoteNumber": ""})
+    assert not converted.ok and problems(converted) == [("QuoteNumber", "error")]
+
+
+def test_soql_fields():
+    assert mapping_for("Opportunity").soql_fields[:1] == ["Id"]
+    for mapping in MAPPINGS.values():
+        fields = mapping.soql_fields
+        assert fields[0] == "Id" and len(fields) == len(set(fields))
+        assert {row.sf for row in mapping.fields} <= set(fields)
+        assert {sf for sf, _crm, _target in mapping.references} <= set(fields)
+        assert mapping.optional_fields <= set(fields)
+    assert {"IsClosed", "IsWon", "AccountId", "CurrencyIsoCode"} <= set(
+        mapping_for("Opportunity").soql_fields
+    )
+    assert {"SortOrder", "LineNumber", "QuoteId", "Product2Id"} <= set(
+        mapping_for("QuoteLineItem").soql_fields
+    )
+    assert "CurrencyIsoCode" in mapping_for("Quote").optional_fields
+
+
+def test_natural_keys():
+    keys = {name: mapping.natural_key for name, mapping in MAPPINGS.items() if mapping.natural_key}
+    assert {
+        name: (k.field, k.case_insensitive, k.match_existing, k.on_duplicate) for name, k in keys.items()
+    } == {
+        "Product2": ("sku", False, True, "clear"),
+        "Account": ("name", True, True, "suffix"),
+        "Contact": ("email", True, True, "clear"),
+        "Quote": ("estimate_number", False, False, "suffix"),
+    }
+    assert keys["Account"].normalize("  ACME Corp ") == "acme corp"
+    assert keys["Product2"].normalize(" Sku-1 ") == "Sku-1"
+    assert keys["Contact"].normalize("") is None and keys["Contact"].normalize(None) is None
+
+
+@pytest.mark.parametrize(
+    ("sobject", "length"), [("Account", 10), ("Account", 255), ("Quote", 50), ("Quote", 3)]
+)
+def test_disambiguate_fits_the_column(sobject, length):
+    mapping = mapping_for(sobject)
+    limit = mapping.model_field(mapping.natural_key.field).max_length
+    value = mapping.disambiguate("N" * length, "001000000000ABCDEF")
+    assert len(value) <= limit and value.endswith(" (ABCDEF)")
+    assert mapping.disambiguate("N" * length, "001000000000ABCDEF") == value  # stable
+
+
+def test_convert_never_raises_on_odd_input():
+    for mapping in MAPPINGS.values():
+        for record in [{}, {"Name": {"nested": 1}}, {1: 2}, {"Id": None, "AccountId": 5}]:
+            assert isinstance(mapping.convert(record).problems, list)
+        converted = mapping.convert(None)  # not even a dict
+        assert not converted.ok and converted.problems[0].field == ""

@@ -1,0 +1,77 @@
+from sfsandbox import ids
+from sfsandbox.data import Org
+from sfsandbox.generator import MESSY_KINDS, record_counts
+
+
+def test_case_safe_suffix_matches_real_salesforce_ids():
+    # Real Ids from the heroku-tdx25-agentforce export.
+    assert ids.to_18("001KZ00000COLTX") == "001KZ00000COLTXYA5"
+    assert ids.to_18("001bn00001SAFMv") == "001bn00001SAFMvAAP"
+
+
+def test_generated_ids_sort_in_index_order_and_round_trip():
+    generated = [ids.make_id("Account", i) for i in (0, 1, 61, 62, 3843, 3844, 10**6, 10**9)]
+    assert generated == sorted(generated)
+    for index, record_id in zip((0, 1, 61, 62, 3843, 3844, 10**6, 10**9), generated, strict=True):
+        assert len(record_id) == 18 and record_id.startswith("001")
+        assert ids.index_from_id("Account", record_id) == index
+        assert ids.looks_like_id(record_id)
+    assert ids.make_id("QuoteLineItem", 5).startswith("0QL")
+
+
+def test_counts_follow_documented_proportions():
+    counts = record_counts(1_000_000)
+    assert counts["Account"] == 100_000
+    assert counts["Contact"] == 240_000
+    assert sum(counts.values()) == 1_000_000
+    assert all(n >= 1 for n in record_counts(10).values())
+
+
+def test_generation_is_deterministic_in_the_seed():
+    one, again, other = Org(500, seed=3), Org(500, seed=3), Org(500, seed=4)
+    assert one.record_at("Contact", 17) == again.record_at("Contact", 17)
+    assert one.messy("Account") == again.messy("Account")
+    assert one.record_at("Contact", 17) != other.record_at("Contact", 17)
+
+
+def test_lookups_point_at_real_records():
+    org = Org(3000, seed=2)
+    for object_name, field, target in (
+        ("Contact", "AccountId", "Account"),
+        ("Opportunity", "AccountId", "Account"),
+        ("OrderItem", "OrderId", "Order"),
+        ("OrderItem", "PricebookEntryId", "PricebookEntry"),
+        ("QuoteLineItem", "QuoteId", "Quote"),
+        ("Quote", "OpportunityId", "Opportunity"),
+        ("Order", "OwnerId", "User"),
+    ):
+        for index in range(0, org.generated_count(object_name), 7):
+            value = org.record_at(object_name, index)[field]
+            if value is not None:
+                assert org.get(target, value) is not None, (object_name, field, value)
+    item = org.record_at("OrderItem", 3)
+    entry = org.get("PricebookEntry", item["PricebookEntryId"])
+    assert entry["Product2Id"] == item["Product2Id"]
+
+
+def test_messy_records_cover_every_kind_and_deleted_rows_are_counted():
+    org = Org(20000, seed=1)
+    for object_name, kinds in MESSY_KINDS.items():
+        seen = {kind for found in org.messy(object_name).values() for kind in found}
+        assert seen == set(kinds), object_name
+    deleted = org.deleted_ids("Account")
+    assert deleted and org.count("Account") == org.count("Account", True) - len(deleted)
+    messy = org.messy("Contact")
+    no_account = [i for i, k in messy.items() if k == ["no_account"]]
+    assert org.get("Contact", no_account[0])["AccountId"] is None
+    to_deleted = [i for i, k in messy.items() if k == ["deleted_lookup"]]
+    assert org.get("Contact", to_deleted[0])["AccountId"] in deleted
+    long_text = [i for i, k in org.messy("Account").items() if "long_text" in k]
+    assert len(org.get("Account", long_text[0])["Description"]) == 32000
+
+
+def test_a_million_record_org_is_built_lazily():
+    org = Org(1_000_000, seed=1)
+    assert org.count("Account", include_deleted=True) == 100_000
+    last = org.record_at("QuoteLineItem", org.generated_count("QuoteLineItem") - 1)
+    assert last["QuoteId"].startswith("0Q0")

@@ -74,7 +74,7 @@ def test_jwt_signed_with_other_key_is_401(admin_profile):
             "exp": 9999999999,
             "jti": "x",
         },
-        "not-our-key",
+        "not-our-key-but-long-enough-for-hs256-signing",
         algorithm="HS256",
     )
     client = APIClient()

@@ -7,10 +7,14 @@ and jitter for transient failures, and page-by-page streaming with bounded memor
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import queue
+import threading
 from collections.abc import Callable, Iterator
 
 import requests
+from django import db
 from django.conf import settings
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import (
@@ -136,7 +140,46 @@ class SalesforceClient:
         return self.call(lambda sf: sf.query(f"SELECT COUNT() {soql_from_where}"))["totalSize"]
 
     def query_pages(self, soql: str) -> Iterator[list[dict]]:
-        """Yield the result page by page (up to SALESFORCE_BATCH_SIZE records each)."""
+        """Yield the result page by page, fetching the next page while the caller works on
+        this one. At most two pages are held: memory stays bounded whatever the org size."""
+        pages: queue.Queue = queue.Queue(maxsize=1)
+        stop = threading.Event()
+
+        def produce():
+            try:
+                for page in self._pages(soql):
+                    while not stop.is_set():
+                        try:
+                            pages.put(("page", page), timeout=0.2)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                pages.put(("done", None))
+            except BaseException as exc:  # handed to the consumer, raised there
+                pages.put(("error", exc))
+            finally:
+                db.connections.close_all()  # this thread's connections (a token refresh uses one)
+
+        # The copied context carries the org context into the thread (token refreshes read
+        # the connection row under row-level security).
+        fetcher = threading.Thread(target=contextvars.copy_context().run, args=(produce,), daemon=True)
+        fetcher.start()
+        try:
+            while True:
+                kind, item = pages.get()
+                if kind == "page":
+                    yield item
+                elif kind == "done":
+                    return
+                else:
+                    raise item
+        finally:
+            stop.set()
+            fetcher.join(timeout=30)
+
+    def _pages(self, soql: str) -> Iterator[list[dict]]:
         result = self.call(lambda sf: sf.query(soql))
         while True:
             yield result["records"]

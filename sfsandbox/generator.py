@@ -534,7 +534,8 @@ class RecordFactory:
         )
         for kind in self.messy_kinds("Opportunity", i):
             if kind == "negative_amount":
-                rec["Amount"] = -abs(rec["Amount"])
+                # null_fields may have come first: a negative amount needs an amount.
+                rec["Amount"] = -abs(rec["Amount"] or 1000.0)
             elif kind == "probability_out_of_range":
                 rec["Probability"] = rng.pick((110, 150, 999))
             elif kind == "unknown_picklist":

@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 
 from ..mapping.base import Converted, ObjectMapping
 from ..models import ImportedRecord, ImportJob, ImportProblem, Severity
+from .bulk import RowWriter
 from .tally import Tally
 
 
@@ -44,17 +45,21 @@ class BatchImporter:
         self.model = mapping.model
         self.content_type = ContentType.objects.get_for_model(self.model)
         self.sf_field_of_fk = {crm_fk: sf_field for sf_field, crm_fk, _ in mapping.references}
+        self.rows = RowWriter(self.model)
+        self.links = RowWriter(ImportedRecord)
+        self.problems = RowWriter(ImportProblem)
+        self.created_by_id = job.started_by.user_id if job.started_by_id else None
 
-    def problem(self, sf_id: str, field_name: str, message: str, severity: str) -> ImportProblem:
-        return ImportProblem(
-            org_id=self.job.org_id,
-            job_id=self.job.pk,
-            object_type=self.mapping.sobject,
-            salesforce_id=sf_id or "",
-            field=field_name[:80],
-            message=message,
-            severity=severity,
-        )
+    def problem(self, sf_id: str, field_name: str, message: str, severity: str) -> dict:
+        return {
+            "org_id": self.job.org_id,
+            "job_id": self.job.pk,
+            "object_type": self.mapping.sobject,
+            "salesforce_id": sf_id or "",
+            "field": field_name[:80],
+            "message": message,
+            "severity": severity,
+        }
 
     # -- the pipeline ------------------------------------------------------------------------
     def import_batch(self, records: list[dict]) -> Tally:
@@ -66,7 +71,7 @@ class BatchImporter:
         to_create = [p for p in pending if p.error is None and p.matched_to is None]
         self._insert(to_create)
         self._link_and_count(pending, tally)
-        ImportProblem.objects.bulk_create(tally.problems)
+        self.problems.insert(tally.problems)
         return tally
 
     def _convert_new(self, records: list[dict], tally: Tally) -> list[Pending]:
@@ -172,28 +177,29 @@ class BatchImporter:
             done = f"imported without a {key.field}"
         p.warnings.append((key.field, f"'{value}' is also the {key.field} of {other}: {done}."))
 
-    def _new_row(self, p: Pending):
-        return self.model(id=uuid.uuid4(), org_id=self.job.org_id, created_by_id=self._user_id(), **p.values)
-
-    def _user_id(self):
-        return self.job.started_by.user_id if self.job.started_by_id else None
+    def _new_row(self, p: Pending) -> dict:
+        return {
+            **p.values,
+            "id": uuid.uuid4(),
+            "org_id": self.job.org_id,
+            "created_by_id": self.created_by_id,
+        }
 
     def _insert(self, to_create: list[Pending]) -> None:
         rows = [self._new_row(p) for p in to_create]
         try:
-            with transaction.atomic():
-                self.model.objects.bulk_create(rows)
+            self.rows.insert(rows)
         except (IntegrityError, DataError):
             # Find the culprits one by one so the rest of the batch still lands.
             for p, row in zip(to_create, rows, strict=True):
                 try:
                     with transaction.atomic():
-                        row.save(force_insert=True)
+                        self.model(**row).save(force_insert=True)
                 except (IntegrityError, DataError) as exc:
                     p.error = ("", f"The CRM refused this record: {_first_line(exc)}")
         for p, row in zip(to_create, rows, strict=True):
             if p.error is None:
-                p.created_pk = row.pk
+                p.created_pk = row["id"]
 
     def _link_and_count(self, pending: list[Pending], tally: Tally) -> None:
         links = []
@@ -210,17 +216,17 @@ class BatchImporter:
                 tally.imported += 1
                 object_id, outcome = p.created_pk, ImportedRecord.Outcome.IMPORTED
             links.append(
-                ImportedRecord(
-                    org_id=self.job.org_id,
-                    salesforce_id=p.sf_id,
-                    salesforce_object_type=self.mapping.sobject,
-                    content_type=self.content_type,
-                    object_id=object_id,
-                    outcome=outcome,
-                    import_job_id=self.job.pk,
-                )
+                {
+                    "org_id": self.job.org_id,
+                    "salesforce_id": p.sf_id,
+                    "salesforce_object_type": self.mapping.sobject,
+                    "content_type_id": self.content_type.pk,
+                    "object_id": object_id,
+                    "outcome": outcome,
+                    "import_job_id": self.job.pk,
+                }
             )
-        ImportedRecord.objects.bulk_create(links)
+        self.links.insert(links)
 
 
 def _first_line(exc: Exception) -> str:

@@ -1,6 +1,6 @@
 from dataclasses import dataclass, field
 
-from ..models import ImportProblem, Severity
+from ..models import Severity
 
 
 @dataclass
@@ -11,11 +11,11 @@ class Tally:
     matched: int = 0
     skipped: int = 0
     errors: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)  # ImportProblem rows
 
     @property
     def warnings(self) -> int:
-        return sum(1 for p in self.problems if p.severity == Severity.WARNING)
+        return sum(1 for p in self.problems if p["severity"] == Severity.WARNING)
 
     @property
     def fetched(self) -> int:

@@ -6,6 +6,6 @@ class CommonConfig(AppConfig):
     verbose_name = "Users and orgs"
 
     def ready(self):
-        from . import rls
+        from . import lookups, rls  # noqa: F401 - lookups registers `__any`
 
         rls.connect_signals()

@@ -123,10 +123,12 @@ class ImportedRecord(models.Model):
         MATCHED = "matched"
 
     id = models.BigAutoField(primary_key=True)
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
+    # Single-column indexes on org and content_type would only repeat the leading columns
+    # of the unique and CRM-side indexes below, and slow down every batch insert.
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_index=False)
     salesforce_id = models.CharField(max_length=18)
     salesforce_object_type = models.CharField(max_length=40)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
     object_id = models.UUIDField()
     crm_record = GenericForeignKey("content_type", "object_id")
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.IMPORTED)
@@ -159,8 +161,9 @@ class ImportProblem(models.Model):
     """One error or warning about one record (or the job): cheap to write, paged to read."""
 
     id = models.BigAutoField(primary_key=True)
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="problems")
+    # (job, id) below serves every read; no separate org or job index to maintain.
+    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_index=False)
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="problems", db_index=False)
     object_type = models.CharField(max_length=40)
     salesforce_id = models.CharField(max_length=18, blank=True)
     field = models.CharField(max_length=80, blank=True)

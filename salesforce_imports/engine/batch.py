@@ -78,7 +78,7 @@ class BatchImporter:
         ids = [r.get("Id") for r in records if r.get("Id")]
         seen = set(
             ImportedRecord.objects.filter(
-                salesforce_object_type=self.mapping.sobject, salesforce_id__in=ids
+                salesforce_object_type=self.mapping.sobject, salesforce_id__any=ids
             ).values_list("salesforce_id", flat=True)
         )
         pending = []
@@ -110,7 +110,7 @@ class BatchImporter:
         resolved = {}
         for target, sf_ids in wanted.items():
             rows = ImportedRecord.objects.filter(
-                salesforce_object_type=target, salesforce_id__in=sf_ids
+                salesforce_object_type=target, salesforce_id__any=sf_ids
             ).values_list("salesforce_id", "object_id")
             resolved.update({(target, sf_id): object_id for sf_id, object_id in rows})
         for p in pending:
@@ -141,14 +141,14 @@ class BatchImporter:
             return
         keys = {k for _, k in keyed}
         if key.case_insensitive:
-            rows = self.model.objects.alias(_key=Lower(key.field)).filter(_key__in=keys)
+            rows = self.model.objects.alias(_key=Lower(key.field)).filter(_key__any=keys)
         else:
-            rows = self.model.objects.filter(**{f"{key.field}__in": keys})
+            rows = self.model.objects.filter(**{f"{key.field}__any": keys})
         existing = {key.normalize(value): pk for pk, value in rows.values_list("pk", key.field)}
         # CRM rows already linked to some Salesforce record belong to that record.
         owner = dict(
             ImportedRecord.objects.filter(
-                content_type=self.content_type, object_id__in=existing.values()
+                content_type=self.content_type, object_id__any=existing.values()
             ).values_list("object_id", "salesforce_id")
         )
         claimed: dict[str, str] = {}  # key -> Salesforce Id that took it in this batch

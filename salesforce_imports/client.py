@@ -84,7 +84,7 @@ class SalesforceClient:
                 session_id=self.connection.access_token,
                 version=settings.SALESFORCE_API_VERSION,
                 session=http_session(self.connection.instance_url),
-                object_pairs_hook=dict,  # plain dicts: a third faster than OrderedDict
+                object_pairs_hook=None,  # json's own dicts: faster than OrderedDict or dict(pairs)
             )
             self._sf.headers["Sforce-Query-Options"] = f"batchSize={settings.SALESFORCE_BATCH_SIZE}"
         return self._sf

@@ -16,6 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import DataError, IntegrityError, transaction
 from django.db.models.functions import Lower
 
+from common.ids import uuid7
+
 from ..mapping.base import Converted, ObjectMapping
 from ..models import ImportedRecord, ImportJob, ImportProblem, Severity
 from .bulk import RowWriter
@@ -180,7 +182,7 @@ class BatchImporter:
     def _new_row(self, p: Pending) -> dict:
         return {
             **p.values,
-            "id": uuid.uuid4(),
+            "id": uuid7(),
             "org_id": self.job.org_id,
             "created_by_id": self.created_by_id,
         }

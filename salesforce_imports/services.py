@@ -75,7 +75,12 @@ def start_import(org_id, object_types, started_by=None, dispatch=True) -> Import
 def enqueue(job: ImportJob) -> None:
     from .tasks import run_import_task
 
-    run_import_task.delay(str(job.pk), str(job.org_id))
+    try:
+        run_import_task.delay(str(job.pk), str(job.org_id))
+    except Exception:
+        # A job nobody will run must not block the org's next import (409) forever.
+        logger.exception("Could not queue import %s", job.pk)
+        finish(job, JobStatus.FAILED, "The import could not be queued (the task broker is unreachable).")
 
 
 def active_job(org_id) -> ImportJob | None:

@@ -37,19 +37,31 @@ def worker_env(sandbox) -> dict:
 
 
 @contextmanager
-def use_redis_broker():
-    """Point this (producer) process at the same Redis the worker reads."""
+def use_broker(url):
+    """Point this (producer) process at another broker for the block."""
     from crm.celery import app
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
     previous = app.conf.broker_url
-    app.conf.broker_url = REDIS_URL
-    app._pool = None
+    _switch_broker(app, url)
     try:
         yield app
     finally:
-        app.conf.broker_url = previous
-        app._pool = None
+        _switch_broker(app, previous)
+
+
+@contextmanager
+def use_redis_broker():
+    """Point this (producer) process at the same Redis the worker reads."""
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    with use_broker(REDIS_URL) as app:
+        yield app
+
+
+def _switch_broker(app, url):
+    # Celery caches the connection pool and the producer pool built for the old broker.
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 class WorkerProcess:

@@ -40,6 +40,15 @@ class Pending:
         return self.converted.values
 
 
+@dataclass
+class Plan:
+    """One batch after `prepare`: every decision made, nothing written yet."""
+
+    pending: list[Pending]
+    tally: Tally
+    last_id: str  # the batch's highest Salesforce Id: the resume cursor once it commits
+
+
 class BatchImporter:
     def __init__(self, job: ImportJob, mapping: ObjectMapping):
         self.job = job
@@ -51,6 +60,9 @@ class BatchImporter:
         self.links = RowWriter(ImportedRecord)
         self.problems = RowWriter(ImportProblem)
         self.created_by_id = job.started_by.user_id if job.started_by_id else None
+        # Natural keys taken by the batch being written while the next one is prepared:
+        # not in the database yet, but already spoken for.
+        self.in_flight_keys: dict[str, str] = {}
 
     def problem(self, sf_id: str, field_name: str, message: str, severity: str) -> dict:
         return {
@@ -65,18 +77,26 @@ class BatchImporter:
 
     # -- the pipeline ------------------------------------------------------------------------
     def import_batch(self, records: list[dict]) -> Tally:
+        return self.write(self.prepare(records))
+
+    def prepare(self, records: list[dict]) -> Plan:
+        """Read-only: skip known Ids, convert, resolve links, settle natural keys."""
         tally = Tally()
-        pending = self._convert_new(records, tally)
+        pending = self._skip_known_and_convert(records, tally)
         self._resolve_references(pending)
         if self.mapping.natural_key:
-            self._apply_natural_key(pending)
-        to_create = [p for p in pending if p.error is None and p.matched_to is None]
-        self._insert(to_create)
-        self._link_and_count(pending, tally)
-        self.problems.insert(tally.problems)
-        return tally
+            self.in_flight_keys = self._apply_natural_key(pending)
+        return Plan(pending, tally, last_id=(records[-1].get("Id") or "") if records else "")
 
-    def _convert_new(self, records: list[dict], tally: Tally) -> list[Pending]:
+    def write(self, plan: Plan) -> Tally:
+        """The batch's inserts; the caller holds the transaction."""
+        to_create = [p for p in plan.pending if p.error is None and p.matched_to is None]
+        self._insert(to_create)
+        self._link_and_count(plan.pending, plan.tally)
+        self.problems.insert(plan.tally.problems)
+        return plan.tally
+
+    def _skip_known_and_convert(self, records: list[dict], tally: Tally) -> list[Pending]:
         ids = [r.get("Id") for r in records if r.get("Id")]
         seen = set(
             ImportedRecord.objects.filter(
@@ -135,12 +155,13 @@ class BatchImporter:
                     (fields, f"Linked record(s) not imported, link left empty: {', '.join(missing)}.")
                 )
 
-    def _apply_natural_key(self, pending: list[Pending]) -> None:
+    def _apply_natural_key(self, pending: list[Pending]) -> dict[str, str]:
+        """Match, keep or disambiguate each record's key; returns the keys this batch takes."""
         key = self.mapping.natural_key
         keyed = [(p, key.normalize(p.values.get(key.field))) for p in pending if p.error is None]
         keyed = [(p, k) for p, k in keyed if k]
         if not keyed:
-            return
+            return {}
         keys = {k for _, k in keyed}
         if key.case_insensitive:
             rows = self.model.objects.alias(_key=Lower(key.field)).filter(_key__any=keys)
@@ -156,8 +177,9 @@ class BatchImporter:
         claimed: dict[str, str] = {}  # key -> Salesforce Id that took it in this batch
         for p, k in keyed:
             crm_pk = existing.get(k)
-            if k in claimed:
-                self._disambiguate(p, f"Salesforce record {claimed[k]}")
+            taken_by = claimed.get(k) or self.in_flight_keys.get(k)
+            if taken_by:
+                self._disambiguate(p, f"Salesforce record {taken_by}")
             elif crm_pk is not None and crm_pk in owner:
                 self._disambiguate(p, f"Salesforce record {owner[crm_pk]}")
             elif crm_pk is not None and key.match_existing:
@@ -167,6 +189,7 @@ class BatchImporter:
                 self._disambiguate(p, "a record that was already in the CRM")
             else:
                 claimed[k] = p.sf_id
+        return claimed
 
     def _disambiguate(self, p: Pending, other: str) -> None:
         key = self.mapping.natural_key

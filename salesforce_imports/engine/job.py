@@ -11,8 +11,9 @@ from django.utils import timezone
 from ..client import SalesforceClient
 from ..mapping import IMPORT_ORDER, mapping_for
 from ..models import ImportJob, ImportProblem, JobStatus, Severity
-from .batch import BatchImporter
+from .batch import BatchImporter, Plan
 from .tally import Tally
+from .writer import BatchWriter
 
 logger = logging.getLogger(__name__)
 
@@ -94,17 +95,21 @@ class JobRunner:
         entry["status"] = "in_progress"
         self._save_progress()
         importer = BatchImporter(self.job, mapping_for(sobject))
-        for page in self.client.query_pages(soql):
-            self._check_cancel()
-            for start in range(0, len(page), settings.SALESFORCE_BATCH_SIZE):
-                self._import_batch(importer, sobject, page[start : start + settings.SALESFORCE_BATCH_SIZE])
+        size = settings.SALESFORCE_BATCH_SIZE
+        with BatchWriter(self._write_batch) as writer:
+            for page in self.client.query_pages(soql):
+                for start in range(0, len(page), size):
+                    self._check_cancel()
+                    plan = importer.prepare(page[start : start + size])
+                    writer.submit(importer, sobject, plan)
         entry["status"] = "done"
         self._save_progress()
 
-    def _import_batch(self, importer: BatchImporter, sobject: str, records: list[dict]) -> None:
+    def _write_batch(self, importer: BatchImporter, sobject: str, plan: Plan) -> None:
+        """One transaction: the batch's rows, links and problems, and the job's counters."""
         with transaction.atomic():
-            tally = importer.import_batch(records)
-            self._add(sobject, tally, last_id=records[-1].get("Id") or "")
+            tally = importer.write(plan)
+            self._add(sobject, tally, last_id=plan.last_id)
             self._save_progress()
 
     # -- counters -----------------------------------------------------------------------------

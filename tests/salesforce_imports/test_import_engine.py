@@ -185,3 +185,21 @@ def test_pages_show_the_job(connected, admin_api, admin_profile):
     assert job_id in client.get("/settings/salesforce/import/history").content.decode()
     detail = client.get(f"/settings/salesforce/import/{job_id}").content.decode()
     assert "Problems" in detail
+
+
+def test_unreachable_broker_fails_the_job_instead_of_blocking_the_org(connected, admin_api, settings):
+    from ..worker import use_broker
+
+    with use_broker("redis://127.0.0.1:1/0") as app:
+        app.conf.task_publish_retry = False
+        try:
+            job_id = start(admin_api, ["Account"])
+        finally:
+            app.conf.task_publish_retry = True
+    body = admin_api.get(f"/api/salesforce/import/{job_id}/").json()
+    assert body["status"] == "FAILED"
+    assert "could not be queued" in body["failure_reason"]
+    assert (
+        admin_api.post("/api/salesforce/import/", {"object_types": ["Account"]}, format="json").status_code
+        == 202
+    )

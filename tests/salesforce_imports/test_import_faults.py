@@ -75,7 +75,7 @@ def test_crashed_job_resumes_from_its_last_batch(big_connected, admin_api, admin
     from salesforce_imports.engine import batch
 
     job_id = start(admin_api)
-    real = batch.BatchImporter.import_batch
+    real = batch.BatchImporter.prepare
     calls = {"n": 0}
 
     def crash_on_the_fifth_batch(self, records):
@@ -84,7 +84,7 @@ def test_crashed_job_resumes_from_its_last_batch(big_connected, admin_api, admin
             raise SystemExit("worker killed")  # not an Exception: nothing marks the job
         return real(self, records)
 
-    monkeypatch.setattr(batch.BatchImporter, "import_batch", crash_on_the_fifth_batch)
+    monkeypatch.setattr(batch.BatchImporter, "prepare", crash_on_the_fifth_batch)
     with pytest.raises(SystemExit), org_context(admin_profile.org_id):
         services.run_import(job_id, runner="dead-host/1")
     with org_context(admin_profile.org_id):
@@ -92,7 +92,7 @@ def test_crashed_job_resumes_from_its_last_batch(big_connected, admin_api, admin
     assert crashed.status == JobStatus.IN_PROGRESS
     fetched = crashed.imported_count + crashed.matched_count + crashed.skipped_count + crashed.error_count
     assert 0 < fetched < crashed.total_records
-    monkeypatch.setattr(batch.BatchImporter, "import_batch", real)
+    monkeypatch.setattr(batch.BatchImporter, "prepare", real)
     big_connected.reset_stats()
 
     # A live runner's job is not taken...

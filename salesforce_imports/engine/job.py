@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..client import SalesforceClient
@@ -108,6 +108,7 @@ class JobRunner:
     def _write_batch(self, importer: BatchImporter, sobject: str, plan: Plan) -> None:
         """One transaction: the batch's rows, links and problems, and the job's counters."""
         with transaction.atomic():
+            relax_commit_durability()
             tally = importer.write(plan)
             self._add(sobject, tally, last_id=plan.last_id)
             self._save_progress()
@@ -161,6 +162,18 @@ class JobRunner:
     def _check_cancel(self) -> None:
         if ImportJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
             raise Cancelled
+
+
+def relax_commit_durability() -> None:
+    """Don't wait for the WAL flush at this batch's commit (PostgreSQL).
+
+    Safe here: a batch's rows, links and the job's counters and resume cursor commit
+    together, so a database crash can only lose whole recent batches, which the resumed
+    job then imports again. It saves a disk flush per batch.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _soql_id(value: str) -> str:

@@ -128,12 +128,16 @@ class ImportedRecord(models.Model):
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", db_index=False)
     salesforce_id = models.CharField(max_length=18)
     salesforce_object_type = models.CharField(max_length=40)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
+    # No database-level constraint on content_type and import_job: each would be one more
+    # lookup per inserted row in the hottest table; Django still applies on_delete.
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
     object_id = models.UUIDField()
     crm_record = GenericForeignKey("content_type", "object_id")
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.IMPORTED)
     import_job = models.ForeignKey(
-        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

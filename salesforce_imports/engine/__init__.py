@@ -1,6 +1,8 @@
 """The import engine: Salesforce pages in, CRM rows, mapping rows, problems and counters out.
 
-`job.run_job` walks the selected object types in dependency order; `batch.import_batch`
-turns one page into database writes inside one transaction. Conversion itself is pure and
-lives in `salesforce_imports.mapping`.
+`job.JobRunner` walks the selected object types in dependency order. For each page,
+`batch.BatchImporter.prepare` makes every decision without writing (skip, convert, link,
+match, build rows) and `write` inserts the result (`bulk.RowWriter`), in one transaction
+with the job's counters; `writer.BatchWriter` overlaps writing one batch with preparing the
+next. Conversion itself is pure and lives in `salesforce_imports.mapping`.
 """

@@ -42,11 +42,22 @@ class Pending:
 
 @dataclass
 class Plan:
-    """One batch after `prepare`: every decision made, nothing written yet."""
+    """One batch after `prepare`: every decision made and every row built, nothing written.
+
+    The rows are also encoded for COPY here, in the preparing thread, so that the writer
+    thread spends its time in the database. `tally` and `links` assume every new row goes
+    in; `write` settles them again for rows the database refuses.
+    """
 
     pending: list[Pending]
-    tally: Tally
+    converted: Tally  # skips and conversion errors: known before any write
     last_id: str  # the batch's highest Salesforce Id: the resume cursor once it commits
+    rows: list[dict] = field(default_factory=list)
+    row_values: list[tuple] | None = None
+    tally: Tally = field(default_factory=Tally)
+    links: list[dict] = field(default_factory=list)
+    link_values: list[tuple] | None = None
+    problem_values: list[tuple] | None = None
 
 
 class BatchImporter:
@@ -80,20 +91,31 @@ class BatchImporter:
         return self.write(self.prepare(records))
 
     def prepare(self, records: list[dict]) -> Plan:
-        """Read-only: skip known Ids, convert, resolve links, settle natural keys."""
-        tally = Tally()
-        pending = self._skip_known_and_convert(records, tally)
+        """Read-only: skip known Ids, convert, resolve links, settle natural keys, build rows."""
+        converted = Tally()
+        pending = self._skip_known_and_convert(records, converted)
         self._resolve_references(pending)
         if self.mapping.natural_key:
             self.in_flight_keys = self._apply_natural_key(pending)
-        return Plan(pending, tally, last_id=(records[-1].get("Id") or "") if records else "")
+        plan = Plan(pending, converted, last_id=(records[-1].get("Id") or "") if records else "")
+        for p in pending:
+            if p.error is None and p.matched_to is None:
+                row = self._new_row(p)
+                p.created_pk = row["id"]
+                plan.rows.append(row)
+        plan.row_values = self.rows.encode(plan.rows)
+        self._settle(plan)
+        return plan
 
     def write(self, plan: Plan) -> Tally:
         """The batch's inserts; the caller holds the transaction."""
-        to_create = [p for p in plan.pending if p.error is None and p.matched_to is None]
-        self._insert(to_create)
-        self._link_and_count(plan.pending, plan.tally)
-        self.problems.insert(plan.tally.problems)
+        try:
+            self.rows.insert(plan.rows, plan.row_values)
+        except (IntegrityError, DataError):
+            self._insert_one_by_one(plan)
+            self._settle(plan)
+        self.links.insert(plan.links, plan.link_values)
+        self.problems.insert(plan.tally.problems, plan.problem_values)
         return plan.tally
 
     def _skip_known_and_convert(self, records: list[dict], tally: Tally) -> list[Pending]:
@@ -210,25 +232,24 @@ class BatchImporter:
             "created_by_id": self.created_by_id,
         }
 
-    def _insert(self, to_create: list[Pending]) -> None:
-        rows = [self._new_row(p) for p in to_create]
-        try:
-            self.rows.insert(rows)
-        except (IntegrityError, DataError):
-            # Find the culprits one by one so the rest of the batch still lands.
-            for p, row in zip(to_create, rows, strict=True):
-                try:
-                    with transaction.atomic():
-                        self.model(**row).save(force_insert=True)
-                except (IntegrityError, DataError) as exc:
-                    p.error = ("", f"The CRM refused this record: {_first_line(exc)}")
-        for p, row in zip(to_create, rows, strict=True):
-            if p.error is None:
-                p.created_pk = row["id"]
+    def _insert_one_by_one(self, plan: Plan) -> None:
+        """The batch insert failed: find the culprits so the rest of the batch still lands."""
+        rows = {row["id"]: row for row in plan.rows}
+        for p in plan.pending:
+            if p.created_pk is None:
+                continue
+            try:
+                with transaction.atomic():
+                    self.model(**rows[p.created_pk]).save(force_insert=True)
+            except (IntegrityError, DataError) as exc:
+                p.error, p.created_pk = ("", f"The CRM refused this record: {_first_line(exc)}"), None
 
-    def _link_and_count(self, pending: list[Pending], tally: Tally) -> None:
+    def _settle(self, plan: Plan) -> None:
+        """Each record's bucket, its problems and its ImportedRecord link."""
+        base = plan.converted
+        tally = Tally(skipped=base.skipped, errors=base.errors, problems=list(base.problems))
         links = []
-        for p in pending:
+        for p in plan.pending:
             if p.error is not None:
                 tally.errors += 1
                 tally.problems.append(self.problem(p.sf_id, p.error[0], p.error[1], Severity.ERROR))
@@ -251,7 +272,9 @@ class BatchImporter:
                     "import_job_id": self.job.pk,
                 }
             )
-        self.links.insert(links)
+        plan.tally, plan.links = tally, links
+        plan.link_values = self.links.encode(links)
+        plan.problem_values = self.problems.encode(tally.problems)
 
 
 def _first_line(exc: Exception) -> str:

@@ -25,36 +25,43 @@ class RowWriter:
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         self.stage = connection.ops.quote_name(f"stage_{self.table}")
 
-    def _values(self, row: dict, now) -> tuple:
-        values = []
+    def encode(self, rows: list[dict]) -> list[tuple]:
+        """The rows as value tuples in column order, defaults filled in (for COPY)."""
+        now = timezone.now()
+        fill = []
         for field in self.fields:
-            value = row.get(field.attname, _MISSING)
-            if value is _MISSING:
-                auto_time = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-                value = now if auto_time else field.get_default()
-            values.append(value)
-        return tuple(values)
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                fill.append((field.attname, lambda now=now: now))
+            else:
+                fill.append((field.attname, field.get_default))
+        encoded = []
+        for row in rows:
+            values = []
+            for attname, default in fill:
+                value = row.get(attname, _MISSING)
+                values.append(default() if value is _MISSING else value)
+            encoded.append(tuple(values))
+        return encoded
 
-    def insert(self, rows: list[dict]) -> None:
+    def insert(self, rows: list[dict], encoded: list[tuple] | None = None) -> None:
         """All rows or none (a savepoint): the caller isolates failures if it must."""
         if not rows:
             return
         with transaction.atomic():
             if connection.vendor == "postgresql":
-                self._copy_insert(rows)
+                self._copy_insert(encoded if encoded is not None else self.encode(rows))
             else:
                 self.model.objects.bulk_create([self.model(**row) for row in rows])
 
-    def _copy_insert(self, rows: list[dict]) -> None:
-        now = timezone.now()
+    def _copy_insert(self, encoded: list[tuple]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS {self.stage} AS "
                 f"SELECT {self.columns} FROM {connection.ops.quote_name(self.table)} WITH NO DATA"
             )
             with cursor.cursor.copy(f"COPY {self.stage} ({self.columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(self._values(row, now))
+                for values in encoded:
+                    copy.write_row(values)
             cursor.execute(
                 f"INSERT INTO {connection.ops.quote_name(self.table)} ({self.columns}) "
                 f"SELECT {self.columns} FROM {self.stage}"

@@ -203,3 +203,29 @@ def test_unreachable_broker_fails_the_job_instead_of_blocking_the_org(connected,
         admin_api.post("/api/salesforce/import/", {"object_types": ["Account"]}, format="json").status_code
         == 202
     )
+
+
+def test_a_row_the_database_refuses_costs_only_that_record(connected, admin_api, admin_profile, monkeypatch):
+    """If a value slips past conversion and hits a database constraint, the batch is
+    retried row by row: that record is an error, every other one still lands."""
+    from salesforce_imports.mapping.base import ObjectMapping
+
+    victim = connected.org.record_at("Opportunity", 1)["Id"]
+    real_convert = ObjectMapping.convert
+
+    def convert_with_a_bad_value(self, record):
+        converted = real_convert(self, record)
+        if record.get("Id") == victim:
+            converted.values["probability"] = 150  # the CHECK constraint refuses it
+        return converted
+
+    monkeypatch.setattr(ObjectMapping, "convert", convert_with_a_bad_value)
+    job = run(admin_profile, start(admin_api, ["Account", "Opportunity"]))
+    assert job.status == JobStatus.COMPLETED
+    entry = job.progress["Opportunity"]
+    assert entry["imported"] + entry["errors"] == connected.org.count("Opportunity")
+    with org_context(admin_profile.org_id):
+        problem = ImportProblem.objects.get(salesforce_id=victim, severity="error")
+        assert "refused" in problem.message
+        assert not ImportedRecord.objects.filter(salesforce_id=victim).exists()
+        assert Opportunity.objects.count() == entry["imported"]

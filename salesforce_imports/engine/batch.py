@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import DataError, IntegrityError, transaction
 from django.db.models.functions import Lower
 
-from common.ids import uuid7
+from common.ids import uuid7_many
 
 from ..mapping.base import Converted, ObjectMapping
 from ..models import ImportedRecord, ImportJob, ImportProblem, Severity
@@ -98,11 +98,12 @@ class BatchImporter:
         if self.mapping.natural_key:
             self.in_flight_keys = self._apply_natural_key(pending)
         plan = Plan(pending, converted, last_id=(records[-1].get("Id") or "") if records else "")
-        for p in pending:
-            if p.error is None and p.matched_to is None:
-                row = self._new_row(p)
-                p.created_pk = row["id"]
-                plan.rows.append(row)
+        new = [p for p in pending if p.error is None and p.matched_to is None]
+        for p, key in zip(new, uuid7_many(len(new)), strict=True):
+            p.created_pk = key
+            plan.rows.append(
+                {**p.values, "id": key, "org_id": self.job.org_id, "created_by_id": self.created_by_id}
+            )
         plan.row_values = self.rows.encode(plan.rows)
         self._settle(plan)
         return plan
@@ -223,14 +224,6 @@ class BatchImporter:
             p.values[key.field] = ""
             done = f"imported without a {key.field}"
         p.warnings.append((key.field, f"'{value}' is also the {key.field} of {other}: {done}."))
-
-    def _new_row(self, p: Pending) -> dict:
-        return {
-            **p.values,
-            "id": uuid7(),
-            "org_id": self.job.org_id,
-            "created_by_id": self.created_by_id,
-        }
 
     def _insert_one_by_one(self, plan: Plan) -> None:
         """The batch insert failed: find the culprits so the rest of the batch still lands."""

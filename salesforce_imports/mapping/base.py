@@ -89,6 +89,7 @@ class ObjectMapping:
         read += [name for row in self.fields for name in (row.sf, *row.also)]
         read += [sf for sf, _crm, _target in self.references]
         object.__setattr__(self, "_targets", targets)
+        object.__setattr__(self, "_rows_and_targets", tuple((row, targets[row.crm]) for row in self.fields))
         object.__setattr__(self, "_soql_fields", tuple(dict.fromkeys(read)))
 
     @property
@@ -109,15 +110,19 @@ class ObjectMapping:
         get = _reader(record)
         result = Converted()
         problems = result.problems
-        for row in self.fields:
+        warnings: list[str] = []  # reused across fields: this loop runs for every record
+        warn = warnings.append
+        for row, target in self._rows_and_targets:
             raw = get(row.sf) if not row.also else tuple(get(name) for name in (row.sf, *row.also))
-            warnings = []
             try:
-                value = row.convert(raw, self._targets[row.crm], warnings.append)
+                value = row.convert(raw, target, warn)
             except Invalid as exc:
                 problems.append(Problem(row.sf, str(exc), ERROR))
+                warnings.clear()
                 continue
-            problems.extend(Problem(row.sf, message, WARNING) for message in warnings)
+            if warnings:
+                problems.extend(Problem(row.sf, message, WARNING) for message in warnings)
+                warnings.clear()
             if row.required and (value is None or value == ""):
                 problems.append(
                     Problem(row.sf, f"{row.sf} is required but empty; the record is not imported", ERROR)

@@ -86,14 +86,16 @@ def configure_django(sandbox_url: str) -> dict:
 def connect(profile) -> None:
     from salesforce_imports import connection_service
 
-    auth_url = connection_service.start_connect(profile)
-    parts = urlsplit(auth_url)
+    started = connection_service.start_connect(profile)
+    parts = urlsplit(started.auth_url)
     form = {k: v[0] for k, v in parse_qs(parts.query).items()} | {"decision": "allow"}
     location = requests.post(
         f"{parts.scheme}://{parts.netloc}{parts.path}", data=form, allow_redirects=False, timeout=30
     ).headers["Location"]
     query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-    result = connection_service.complete_connect(state=query["state"], code=query["code"], error=None)
+    result = connection_service.complete_connect(
+        state=query["state"], code=query["code"], error=None, browser_binding=started.browser_binding
+    )
     assert result.ok, result
 
 

@@ -18,7 +18,8 @@ class OrgContextMiddleware:
         try:
             user = request.user
             if user.is_authenticated:
-                profile = active_profile_for(user, request.session.get("org_id"))
+                # A session naming an org the user has since left falls back to another one.
+                profile = active_profile_for(user, request.session.get("org_id")) or active_profile_for(user)
                 if profile is not None:
                     request.profile, request.org = profile, profile.org
                     set_org_context(profile.org_id, user.pk)

@@ -53,12 +53,7 @@ class Org(models.Model):
         return self.name
 
 
-class OrgScopedQuerySet(models.QuerySet):
-    def for_org(self, org_id):
-        return self.filter(org_id=org_id)
-
-
-class OrgScopedManager(models.Manager.from_queryset(OrgScopedQuerySet)):
+class OrgScopedManager(models.Manager):
     """Rows of the org in the current context only; none without a context.
 
     This mirrors PostgreSQL's row-level security so SQLite behaves the same; on

@@ -1,5 +1,5 @@
 from .models import Profile
-from .rls import org_context, user_context
+from .rls import user_context
 
 
 def active_profiles(user):
@@ -16,8 +16,3 @@ def active_profile_for(user, org_id=None):
     if org_id is not None:
         return next((p for p in profiles if str(p.org_id) == str(org_id)), None)
     return profiles[0] if profiles else None
-
-
-def org_profiles(org_id):
-    with org_context(org_id):
-        return Profile.objects.filter(org_id=org_id).select_related("user")

@@ -175,4 +175,5 @@ SALESFORCE_MAX_ATTEMPTS = env.int("SALESFORCE_MAX_ATTEMPTS", default=6)
 SALESFORCE_RETRY_BASE_SECONDS = env.float("SALESFORCE_RETRY_BASE_SECONDS", default=1.0)
 SALESFORCE_RETRY_MAX_SECONDS = env.float("SALESFORCE_RETRY_MAX_SECONDS", default=60.0)
 # A running import reports after every batch; one silent for this long is taken over.
-IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=300)
+# Longer than one Salesforce call can take with all its retries (several minutes).
+IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=900)

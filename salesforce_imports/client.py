@@ -25,7 +25,7 @@ from simple_salesforce.exceptions import (
 )
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from . import tokens
+from . import oauth, tokens
 from .models import SalesforceConnection
 from .transport import http_session
 
@@ -48,6 +48,8 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(
         exc, requests.ConnectionError | requests.Timeout | requests.exceptions.ChunkedEncodingError
     ):
+        return True
+    if isinstance(exc, oauth.SalesforceUnavailable):  # the token endpoint during a refresh
         return True
     if isinstance(exc, SalesforceGeneralError):
         return exc.status >= 500
@@ -76,7 +78,7 @@ class SalesforceClient:
 
     # -- session -------------------------------------------------------------------------
     def _salesforce(self) -> Salesforce:
-        if self.connection.access_token is None or tokens.needs_refresh(self.connection):
+        if not self.connection.access_token or tokens.needs_refresh(self.connection):
             self._refresh()
         if self._sf is None:
             self._sf = Salesforce(
@@ -145,20 +147,24 @@ class SalesforceClient:
         pages: queue.Queue = queue.Queue(maxsize=1)
         stop = threading.Event()
 
+        def hand_over(item) -> bool:
+            """Put unless the consumer has gone away (it stops reading on an error)."""
+            while not stop.is_set():
+                try:
+                    pages.put(item, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
         def produce():
             try:
                 for page in self._pages(soql):
-                    while not stop.is_set():
-                        try:
-                            pages.put(("page", page), timeout=0.2)
-                            break
-                        except queue.Full:
-                            continue
-                    if stop.is_set():
+                    if not hand_over(("page", page)):
                         return
-                pages.put(("done", None))
+                hand_over(("done", None))
             except BaseException as exc:  # handed to the consumer, raised there
-                pages.put(("error", exc))
+                hand_over(("error", exc))
             finally:
                 db.connections.close_all()  # this thread's connections (a token refresh uses one)
 

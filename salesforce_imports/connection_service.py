@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import secrets
 from dataclasses import dataclass
@@ -19,6 +20,17 @@ from .tokens import store_token_response
 logger = logging.getLogger(__name__)
 
 STATE_LIFETIME = timedelta(minutes=10)
+
+
+# Set on the admin's browser by Connect and checked by the callback: a sign-in link passed
+# to someone else (whose browser has no such cookie) cannot connect *their* Salesforce org.
+BINDING_COOKIE = "sf_connect_binding"
+
+
+@dataclass(frozen=True)
+class ConnectStart:
+    auth_url: str
+    browser_binding: str  # the cookie value; only its hash is stored
 
 
 @dataclass(frozen=True)
@@ -39,19 +51,20 @@ CALLBACK_MESSAGES = {
 }
 
 
-def start_connect(profile) -> str:
-    """Create a single-use state bound to the org and admin, and return the authorize URL."""
-    state = secrets.token_urlsafe(32)
+def start_connect(profile) -> ConnectStart:
+    """Create a single-use state bound to the org, the admin and the admin's browser."""
+    state, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     pkce = oauth.Pkce.new()
     OAuthState.objects.filter(expires_at__lt=timezone.now()).delete()
     OAuthState.objects.create(
         state_hash=OAuthState.hash(state),
+        binding_hash=OAuthState.hash(binding),
         code_verifier=pkce.verifier,
         org_id=profile.org_id,
         profile=profile,
         expires_at=timezone.now() + STATE_LIFETIME,
     )
-    return oauth.authorize_url(state, pkce.challenge)
+    return ConnectStart(oauth.authorize_url(state, pkce.challenge), binding)
 
 
 def _consume_state(state: str) -> OAuthState | None:
@@ -68,9 +81,14 @@ def _consume_state(state: str) -> OAuthState | None:
     return OAuthState.objects.get(state_hash=state_hash)
 
 
-def complete_connect(*, state: str, code: str | None, error: str | None) -> CallbackResult:
-    pending = _consume_state(state)
+def complete_connect(
+    *, state: str, code: str | None, error: str | None, browser_binding: str | None
+) -> CallbackResult:
+    pending = _consume_state(state)  # consumed even if the browser is wrong: single use
     if pending is None:
+        return CallbackResult(False, "invalid_state")
+    if not browser_binding or not hmac.compare_digest(OAuthState.hash(browser_binding), pending.binding_hash):
+        logger.warning("A Salesforce callback came from a browser that did not start Connect.")
         return CallbackResult(False, "invalid_state")
     # From here on the state names the org; act inside it (memberships are org-scoped).
     with org_context(pending.org_id):
@@ -110,9 +128,11 @@ def _save_connection(pending: OAuthState, body: dict, identity: dict) -> Salesfo
     store_token_response(connection, body)
     connection.identity_url = body.get("id", "")
     id_parts = connection.identity_url.rstrip("/").split("/")
-    connection.sf_org_id = identity.get("organization_id") or (id_parts[-2] if len(id_parts) > 2 else "")
-    connection.sf_user_id = identity.get("user_id") or (id_parts[-1] if len(id_parts) > 2 else "")
-    connection.sf_username = identity.get("username", "")[:255]
+    connection.sf_org_id = str(
+        identity.get("organization_id") or (id_parts[-2] if len(id_parts) > 2 else "")
+    )[:18]
+    connection.sf_user_id = str(identity.get("user_id") or (id_parts[-1] if len(id_parts) > 2 else ""))[:18]
+    connection.sf_username = str(identity.get("username") or "")[:255]
     connection.connected_by = pending.profile
     connection.connected_at = timezone.now()
     connection.created_by_id = pending.profile.user_id

@@ -62,15 +62,12 @@ def decrypt(ciphertext: str) -> str | None:
         return None
 
 
-def rotate(ciphertext: str) -> str:
-    return fernet().rotate(ciphertext.encode()).decode()
-
-
 class EncryptedTextField(models.TextField):
     """A text column that only ever holds Fernet ciphertext."""
 
     def from_db_value(self, value, expression, connection):
-        return None if value in (None, "") else decrypt(value)
+        # "" is an empty token; None means no configured key can read it.
+        return value if value in (None, "") else decrypt(value)
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)

@@ -47,6 +47,9 @@ class OAuthState(models.Model):
     """
 
     state_hash = models.CharField(max_length=64, unique=True)
+    binding_hash = models.CharField(
+        max_length=64, default="", help_text="SHA-256 of the browser-binding cookie"
+    )
     code_verifier = EncryptedTextField()
     org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")

@@ -90,6 +90,8 @@ def _post(path: str, data: dict) -> dict:
         body = response.json()
     except ValueError:
         body = {}
+    if not isinstance(body, dict):
+        body = {}
     if response.status_code != 200:
         raise OAuthError(
             str(body.get("error") or response.status_code), str(body.get("error_description", ""))
@@ -141,7 +143,8 @@ def fetch_identity(identity_url: str, access_token: str) -> dict:
         raise SalesforceUnavailable(f"Salesforce could not be reached ({type(exc).__name__}).") from None
     if response.status_code != 200:
         raise SalesforceUnavailable(f"The identity service answered {response.status_code}.")
-    return response.json()
+    body = response.json()
+    return body if isinstance(body, dict) else {}
 
 
 def _is_loopback(host: str | None) -> bool:

@@ -1,5 +1,7 @@
 """Reading jobs and their problems (org-scoped through the managers and RLS)."""
 
+from django.http import Http404
+
 from .engine.job import types_in_order
 from .models import ImportJob, ImportProblem, Severity
 
@@ -10,11 +12,11 @@ def jobs_for_org(org_id):
     return ImportJob.objects.filter(org_id=org_id).select_related("started_by__user").order_by("-created_at")
 
 
-def get_job(org_id, job_id) -> ImportJob | None:
-    try:
-        return jobs_for_org(org_id).filter(pk=job_id).first()
-    except (ValueError, TypeError):
-        return None
+def job_or_404(org_id, job_id) -> ImportJob:
+    job = jobs_for_org(org_id).filter(pk=job_id).first()
+    if job is None:  # another org's job looks exactly like a missing one
+        raise Http404
+    return job
 
 
 def problems_for(job):

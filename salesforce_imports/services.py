@@ -16,7 +16,7 @@ from common.rls import org_context
 
 from . import tokens
 from .client import DailyLimitExceeded, SalesforceClient
-from .engine.job import Cancelled, JobRunner, finish
+from .engine.job import Cancelled, JobRunner, LeaseLost, finish
 from .mapping import IMPORT_ORDER
 from .models import ACTIVE_STATUSES, ImportJob, JobStatus, SalesforceConnection
 
@@ -96,35 +96,58 @@ def cancel_import(job: ImportJob) -> ImportJob:
         status=JobStatus.CANCELLED, cancel_requested=True, completed_at=now, updated_at=now
     )
     jobs.filter(status=JobStatus.IN_PROGRESS).update(cancel_requested=True, updated_at=now)
+    # A job whose worker is gone has nobody to see the request: it ends now.
+    jobs.filter(status=JobStatus.IN_PROGRESS, heartbeat_at__lt=_lease_expiry()).update(
+        status=JobStatus.CANCELLED, completed_at=now, updated_at=now
+    )
     job.refresh_from_db()
     return job
 
 
-def _claim(job_id, runner: str, takeover_from: str | None) -> bool:
+def _lease_expiry():
+    return timezone.now() - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
+
+
+class Claim:
+    TAKEN = "taken"
+    FINISHED = "finished"  # nothing to run any more
+    HELD = "held"  # another runner reported recently: look again once its lease could run out
+
+
+def claim(job_id, runner: str, takeover_from: str | None = None) -> str:
     """Take the job for this worker process unless another live one holds it."""
-    stale = timezone.now() - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
-    may_take = Q(status=JobStatus.PENDING) | Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True)
+    may_take = (
+        Q(status=JobStatus.PENDING) | Q(heartbeat_at__lt=_lease_expiry()) | Q(heartbeat_at__isnull=True)
+    )
     if takeover_from:
         may_take |= Q(runner=takeover_from)
     now = timezone.now()
-    claimed = ImportJob.objects.filter(may_take, pk=job_id, status__in=ACTIVE_STATUSES).update(
+    jobs = ImportJob.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES)
+    if jobs.filter(may_take).update(
         status=JobStatus.IN_PROGRESS, runner=runner, heartbeat_at=now, updated_at=now
-    )
-    return claimed == 1
+    ):
+        return Claim.TAKEN
+    return Claim.HELD if jobs.exists() else Claim.FINISHED
 
 
-def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> ImportJob | None:
-    """Run (or resume) a job to its end. Never leaves it IN_PROGRESS on an error."""
-    if not _claim(job_id, runner, takeover_from):
-        logger.info("Import %s is finished or held by a live worker: not running it.", job_id)
-        return None
+def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> str:
+    """Run (or resume) a job to its end. Never leaves it IN_PROGRESS on an error.
+
+    Returns how the claim went: only TAKEN ran the job."""
+    outcome = claim(job_id, runner, takeover_from)
+    if outcome != Claim.TAKEN:
+        logger.info("Import %s not run here: %s.", job_id, outcome)
+        return outcome
     job = ImportJob.objects.select_related("started_by").get(pk=job_id)
     if job.started_at is None:
         job.started_at = timezone.now()
         job.save(update_fields=["started_at"])
     try:
         connection = SalesforceConnection.objects.get(org_id=job.org_id)
-        JobRunner(job, SalesforceClient(connection)).run()
+        JobRunner(job, SalesforceClient(connection), runner).run()
+    except LeaseLost:
+        logger.warning("Import %s was taken over by another worker; this one stops.", job_id)
+        return Claim.HELD
     except Cancelled:
         finish(job, JobStatus.CANCELLED)
     except (DailyLimitExceeded, tokens.ConnectionLost) as exc:
@@ -136,7 +159,7 @@ def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> Im
         finish(job, JobStatus.FAILED, f"Unexpected error ({type(exc).__name__}): {str(exc)[:300]}")
     else:
         finish(job, JobStatus.COMPLETED)
-    return job
+    return Claim.TAKEN
 
 
 def resume_orphaned_jobs(dead_runner_prefix: str) -> list[str]:
@@ -145,10 +168,9 @@ def resume_orphaned_jobs(dead_runner_prefix: str) -> list[str]:
 
     Jobs are org-scoped (RLS), so this looks org by org rather than around the wall.
     """
-    stale = timezone.now() - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
     orphaned = (
         Q(status=JobStatus.PENDING)
-        | Q(status=JobStatus.IN_PROGRESS, heartbeat_at__lt=stale)
+        | Q(status=JobStatus.IN_PROGRESS, heartbeat_at__lt=_lease_expiry())
         | Q(status=JobStatus.IN_PROGRESS, runner__startswith=dead_runner_prefix)
     )
     resumed = []

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from common.permissions import IsOrgAdmin
 
 from .. import connection_service
+from ..binding_cookie import callback_path, set_binding_cookie
 
 
 class ConnectView(APIView):
@@ -19,7 +20,10 @@ class ConnectView(APIView):
         request=None, responses=inline_serializer("ConnectResponse", {"auth_url": serializers.URLField()})
     )
     def post(self, request):
-        return Response({"auth_url": connection_service.start_connect(request.profile)})
+        started = connection_service.start_connect(request.profile)
+        response = Response({"auth_url": started.auth_url})
+        set_binding_cookie(request, response, started.browser_binding)
+        return response
 
 
 class CallbackView(APIView):
@@ -34,9 +38,12 @@ class CallbackView(APIView):
             state=request.query_params.get("state", ""),
             code=request.query_params.get("code"),
             error=request.query_params.get("error"),
+            browser_binding=request.COOKIES.get(connection_service.BINDING_COOKIE),
         )
         key = "result" if result.ok else "error"
-        return HttpResponseRedirect(f"/settings/salesforce?{urlencode({key: result.code})}")
+        response = HttpResponseRedirect(f"/settings/salesforce?{urlencode({key: result.code})}")
+        response.delete_cookie(connection_service.BINDING_COOKIE, path=callback_path())
+        return response
 
 
 class StatusSerializer(serializers.Serializer):
@@ -60,6 +67,5 @@ class DisconnectView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request):
-        if not connection_service.disconnect(request.org.pk):
-            return Response({"detail": "Salesforce is not connected."}, status=status.HTTP_404_NOT_FOUND)
+        connection_service.disconnect(request.org.pk)  # already disconnected is fine too
         return Response(status=status.HTTP_204_NO_CONTENT)

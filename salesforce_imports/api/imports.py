@@ -1,4 +1,4 @@
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -12,10 +12,7 @@ from .serializers import JobSerializer, JobSummarySerializer, ProblemSerializer,
 
 
 def _job_or_404(request, job_id):
-    job = selectors.get_job(request.org.pk, job_id)
-    if job is None:  # another org's job looks exactly like a missing one
-        raise Http404
-    return job
+    return selectors.job_or_404(request.org.pk, job_id)
 
 
 class StartImportView(APIView):
@@ -46,9 +43,13 @@ class JobDetailView(APIView):
 class CancelJobView(APIView):
     permission_classes = [IsOrgAdmin]
 
-    @extend_schema(request=None, responses={202: JobSerializer})
+    @extend_schema(request=None, responses={202: JobSerializer, 409: None})
     def post(self, request, job_id):
-        job = services.cancel_import(_job_or_404(request, job_id))
+        job = _job_or_404(request, job_id)
+        if not job.is_active:
+            body = {"detail": f"This import already ended ({job.status})."}
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        job = services.cancel_import(job)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

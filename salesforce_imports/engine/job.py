@@ -22,6 +22,10 @@ class Cancelled(Exception):
     pass
 
 
+class LeaseLost(Exception):
+    """Another worker took the job over (this one was silent past its lease)."""
+
+
 def types_in_order(selected: list[str]) -> list[str]:
     """The Salesforce types to fetch, parents before children, line items after theirs."""
     ordered = []
@@ -47,9 +51,10 @@ def empty_progress(total: int | None = None) -> dict:
 
 
 class JobRunner:
-    def __init__(self, job: ImportJob, client: SalesforceClient):
+    def __init__(self, job: ImportJob, client: SalesforceClient, runner: str = ""):
         self.job = job
         self.client = client
+        self.runner = runner
 
     def run(self) -> None:
         sobjects = types_in_order(self.job.object_types)
@@ -101,6 +106,7 @@ class JobRunner:
                 for start in range(0, len(page), size):
                     self._check_cancel()
                     plan = importer.prepare(page[start : start + size])
+                    self._check_cancel()  # preparing takes a while: look again before writing
                     writer.submit(importer, sobject, plan)
         entry["status"] = "done"
         self._save_progress()
@@ -133,31 +139,35 @@ class JobRunner:
         job.warning_count += tally.warnings
 
     def _save_progress(self) -> None:
-        self.job.heartbeat_at = timezone.now()
-        self.job.save(
-            update_fields=[
-                "progress",
-                "imported_count",
-                "matched_count",
-                "skipped_count",
-                "error_count",
-                "warning_count",
-                "heartbeat_at",
-                "updated_at",
-            ]
+        """Counters, cursor and heartbeat, only while this runner still holds the job."""
+        job = self.job
+        job.heartbeat_at = timezone.now()
+        saved = ImportJob.objects.filter(pk=job.pk, runner=self.runner).update(
+            progress=job.progress,
+            imported_count=job.imported_count,
+            matched_count=job.matched_count,
+            skipped_count=job.skipped_count,
+            error_count=job.error_count,
+            warning_count=job.warning_count,
+            heartbeat_at=job.heartbeat_at,
+            updated_at=job.heartbeat_at,
         )
+        if not saved:
+            raise LeaseLost
 
     def _job_warning(self, sobject: str, field_name: str, message: str) -> None:
-        ImportProblem.objects.create(
-            org_id=self.job.org_id,
-            job=self.job,
-            object_type=sobject,
-            field=field_name[:80],
-            message=message,
-            severity=Severity.WARNING,
-        )
-        self.job.warning_count += 1
-        self.job.progress[sobject]["warnings"] += 1
+        with transaction.atomic():
+            ImportProblem.objects.create(
+                org_id=self.job.org_id,
+                job=self.job,
+                object_type=sobject,
+                field=field_name[:80],
+                message=message,
+                severity=Severity.WARNING,
+            )
+            self.job.warning_count += 1
+            self.job.progress[sobject]["warnings"] += 1
+            self._save_progress()
 
     def _check_cancel(self) -> None:
         if ImportJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
@@ -184,6 +194,18 @@ def _soql_id(value: str) -> str:
 
 
 def finish(job: ImportJob, status: str, reason: str = "") -> None:
+    # What was committed, not what this process counted: a batch that failed to commit
+    # may already be in the in-memory counters.
+    job.refresh_from_db(
+        fields=[
+            "progress",
+            "imported_count",
+            "matched_count",
+            "skipped_count",
+            "error_count",
+            "warning_count",
+        ]
+    )
     job.status = status
     job.failure_reason = reason
     job.completed_at = timezone.now()

@@ -16,7 +16,3 @@ class Tally:
     @property
     def warnings(self) -> int:
         return sum(1 for p in self.problems if p["severity"] == Severity.WARNING)
-
-    @property
-    def fetched(self) -> int:
-        return self.imported + self.matched + self.skipped + self.errors

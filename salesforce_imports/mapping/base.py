@@ -138,11 +138,16 @@ class ObjectMapping:
         return result
 
     def disambiguate(self, value: str, salt: str) -> str:
-        """`value (xxxxxx)`, xxxxxx from the salt (a Salesforce Id), cut to fit the column."""
+        """`value (Id)` with the record's whole Salesforce Id, cut to fit the column.
+
+        The whole 18-character Id: a tail of it repeats across records (its last three
+        characters are a checksum), and the 15-character form is unique only case-sensitively,
+        while the CRM compares names case-insensitively. It also lets an admin find the
+        record in Salesforce."""
         if self.natural_key is None:
             raise ValueError(f"{self.sobject} has no natural key to disambiguate")
         limit = self._targets[self.natural_key.field].max_length
-        suffix = f" ({str(salt).strip()[-6:]})"
+        suffix = f" ({str(salt).strip()})"
         return value[: max(limit - len(suffix), 0)].rstrip() + suffix
 
 

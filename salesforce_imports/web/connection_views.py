@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import connection_service
+from ..binding_cookie import set_binding_cookie
 from ..connection_service import CALLBACK_MESSAGES
 
 
@@ -22,11 +23,12 @@ def _require_admin(request):
 @login_required
 def connection_page(request):
     _require_member(request)
-    code = request.GET.get("result") or request.GET.get("error")
-    if code in CALLBACK_MESSAGES:
-        level = messages.SUCCESS if "result" in request.GET else messages.ERROR
-        messages.add_message(request, level, CALLBACK_MESSAGES[code])
-    context = {"connection": connection_service.get_connection(request.org.pk)}
+    connection = connection_service.get_connection(request.org.pk)
+    if request.GET.get("error") in CALLBACK_MESSAGES:
+        messages.error(request, CALLBACK_MESSAGES[request.GET["error"]])
+    elif request.GET.get("result") == "connected" and connection and connection.is_active:
+        messages.success(request, CALLBACK_MESSAGES["connected"])
+    context = {"connection": connection}
     return render(request, "salesforce_imports/connection.html", context)
 
 
@@ -34,7 +36,10 @@ def connection_page(request):
 @require_POST
 def connect(request):
     _require_admin(request)
-    return redirect(connection_service.start_connect(request.profile))
+    started = connection_service.start_connect(request.profile)
+    response = redirect(started.auth_url)
+    set_binding_cookie(request, response, started.browser_binding)
+    return response
 
 
 @login_required

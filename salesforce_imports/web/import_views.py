@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -43,19 +42,13 @@ def _job_context(job):
         {"type": sobject, "label": LABELS.get(sobject, sobject), **entry}
         for sobject, entry in selectors.progress_view(job).items()
     ]
-    return {
-        "job": job,
-        "rows": rows,
-        "percent": selectors.overall_percent(job),
-        "problems": selectors.first_problems(job),
-    }
+    # Problems are shown once the job has ended; polling a running job doesn't query them.
+    problems = [] if job.is_active else selectors.first_problems(job)
+    return {"job": job, "rows": rows, "percent": selectors.overall_percent(job), "problems": problems}
 
 
 def _job_or_404(request, job_id):
-    job = selectors.get_job(request.org.pk, job_id)
-    if job is None:
-        raise Http404
-    return job
+    return selectors.job_or_404(request.org.pk, job_id)
 
 
 @login_required

@@ -2,7 +2,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from django.test import Client
 
 
 @pytest.fixture
@@ -21,8 +20,9 @@ def approve_at_salesforce(auth_url: str, decision: str = "allow") -> dict:
     return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["Location"]).query).items()}
 
 
-def callback(query: dict):
-    return Client().get("/api/salesforce/callback/", query)
+def callback(browser, query: dict):
+    """Salesforce's redirect back, in the browser (test client) that started Connect."""
+    return browser.get("/api/salesforce/callback/", query)
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def connect():
 
     def run(api, decision="allow"):
         auth_url = api.post("/api/salesforce/connect/").json()["auth_url"]
-        return callback(approve_at_salesforce(auth_url, decision))
+        return callback(api, approve_at_salesforce(auth_url, decision))
 
     return run
 

@@ -96,16 +96,16 @@ def test_access_denied_is_reported(sandbox, admin_api, admin_profile, connect):
 
 def test_reused_state_changes_nothing(sandbox, admin_api, admin_profile):
     query = approve_at_salesforce(admin_api.post("/api/salesforce/connect/").json()["auth_url"])
-    assert callback(query)["Location"].endswith("result=connected")
+    assert callback(admin_api, query)["Location"].endswith("result=connected")
     before = _connection(admin_profile).access_token
-    assert callback(query)["Location"].endswith("error=invalid_state")
+    assert callback(admin_api, query)["Location"].endswith("error=invalid_state")
     assert _connection(admin_profile).access_token == before
 
 
 @pytest.mark.parametrize("state", ["", "forged-state", "x" * 5000])
 def test_forged_state_changes_nothing(sandbox, admin_api, admin_profile, state):
     query = approve_at_salesforce(admin_api.post("/api/salesforce/connect/").json()["auth_url"])
-    response = callback({"code": query["code"], "state": state})
+    response = callback(admin_api, {"code": query["code"], "state": state})
     assert response["Location"] == "/settings/salesforce?error=invalid_state"
     with org_context(admin_profile.org_id):
         assert not SalesforceConnection.objects.exists()
@@ -118,7 +118,7 @@ def test_expired_state_changes_nothing(sandbox, admin_api, admin_profile):
 
     query = approve_at_salesforce(admin_api.post("/api/salesforce/connect/").json()["auth_url"])
     OAuthState.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert callback(query)["Location"] == "/settings/salesforce?error=invalid_state"
+    assert callback(admin_api, query)["Location"] == "/settings/salesforce?error=invalid_state"
     with org_context(admin_profile.org_id):
         assert not SalesforceConnection.objects.exists()
 
@@ -129,7 +129,7 @@ def test_code_for_another_org_is_refused(sandbox, admin_api, api_for, other_admi
         api_for(other_admin_profile).post("/api/salesforce/connect/").json()["auth_url"]
     )
     # Their code with my state: the PKCE verifier bound to my state does not match their code.
-    response = callback({"code": theirs["code"], "state": mine["state"]})
+    response = callback(admin_api, {"code": theirs["code"], "state": mine["state"]})
     assert response["Location"] == "/settings/salesforce?error=exchange_failed"
     for profile in (admin_profile, other_admin_profile):
         with org_context(profile.org_id):
@@ -146,7 +146,7 @@ def test_instance_url_elsewhere_is_refused(sandbox, admin_api, admin_profile, mo
 
     monkeypatch.setattr(oauth, "exchange_code", exchange_pointing_inside)
     query = approve_at_salesforce(admin_api.post("/api/salesforce/connect/").json()["auth_url"])
-    assert callback(query)["Location"] == "/settings/salesforce?error=bad_instance"
+    assert callback(admin_api, query)["Location"] == "/settings/salesforce?error=bad_instance"
     with org_context(admin_profile.org_id):
         assert not SalesforceConnection.objects.exists()
 
@@ -154,7 +154,7 @@ def test_instance_url_elsewhere_is_refused(sandbox, admin_api, admin_profile, mo
 def test_salesforce_down_during_exchange(sandbox, admin_api, admin_profile, settings):
     query = approve_at_salesforce(admin_api.post("/api/salesforce/connect/").json()["auth_url"])
     settings.SALESFORCE_LOGIN_URL = "http://127.0.0.1:9"  # nothing listens there
-    assert callback(query)["Location"] == "/settings/salesforce?error=unavailable"
+    assert callback(admin_api, query)["Location"] == "/settings/salesforce?error=unavailable"
     with org_context(admin_profile.org_id):
         assert not SalesforceConnection.objects.exists()
 
@@ -167,10 +167,16 @@ def test_non_admin_cannot_connect_or_disconnect(sandbox, make_member, api_for):
     assert api.get("/api/salesforce/status/").status_code == 200
 
 
-def test_admin_of_another_org_sees_nothing(connected, api_for, other_admin_profile):
+def test_admin_of_another_org_sees_nothing(connected, api_for, other_admin_profile, admin_api):
     api = api_for(other_admin_profile)
     assert api.get("/api/salesforce/status/").json()["connected"] is False
-    assert api.delete("/api/salesforce/disconnect/").status_code == 404
+    assert api.delete("/api/salesforce/disconnect/").status_code == 204  # nothing of theirs to remove
+    assert admin_api.get("/api/salesforce/status/").json()["connected"] is True
+
+
+def test_disconnect_twice_is_fine(connected, admin_api):
+    assert admin_api.delete("/api/salesforce/disconnect/").status_code == 204
+    assert admin_api.delete("/api/salesforce/disconnect/").status_code == 204
 
 
 def test_failed_revoke_still_removes_tokens(connected, admin_api, admin_profile, settings):
@@ -190,3 +196,24 @@ def test_settings_page_shows_status_to_members(connected, admin_profile, make_me
     client.force_login(admin_profile.user)
     page = client.get("/settings/salesforce").content.decode()
     assert "Yes, disconnect Salesforce" in page
+
+
+def test_sign_in_link_completed_in_another_browser_connects_nothing(sandbox, admin_api, admin_profile):
+    """An admin who passes their Connect link to someone at another company must not end
+    up holding that company's Salesforce tokens: the callback needs the starting browser."""
+    query = approve_at_salesforce(admin_api.post("/api/salesforce/connect/").json()["auth_url"])
+    assert callback(Client(), query)["Location"] == "/settings/salesforce?error=invalid_state"
+    with org_context(admin_profile.org_id):
+        assert not SalesforceConnection.objects.exists()
+    # The state was used up: the right browser cannot replay it either.
+    assert callback(admin_api, query)["Location"] == "/settings/salesforce?error=invalid_state"
+
+
+def test_binding_cookie_is_http_only_and_scoped_to_the_callback(sandbox, admin_api):
+    from salesforce_imports.connection_service import BINDING_COOKIE
+
+    response = admin_api.post("/api/salesforce/connect/")
+    cookie = response.cookies[BINDING_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["path"] == "/api/salesforce/callback/"
+    assert int(cookie["max-age"]) == 600

@@ -157,6 +157,7 @@ def test_cancel_a_queued_job(connected, admin_api, admin_profile):
     assert response.status_code == 202
     assert response.json()["status"] == "CANCELLED"
     assert run(admin_profile, job_id).status == JobStatus.CANCELLED  # the worker leaves it alone
+    assert admin_api.post(f"/api/salesforce/import/{job_id}/cancel/").status_code == 409  # already ended
 
 
 def test_existing_crm_data_is_matched_not_overwritten(connected, admin_api, admin_profile):

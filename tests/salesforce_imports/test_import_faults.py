@@ -97,7 +97,7 @@ def test_crashed_job_resumes_from_its_last_batch(big_connected, admin_api, admin
 
     # A live runner's job is not taken...
     with org_context(admin_profile.org_id):
-        assert services.run_import(job_id, runner="other/2") is None
+        assert services.run_import(job_id, runner="other/2") == services.Claim.HELD
     # ...but the restarted worker takes its own job back and finishes it.
     with org_context(admin_profile.org_id):
         services.run_import(job_id, runner="dead-host/9", takeover_from="dead-host/1")
@@ -133,3 +133,44 @@ def test_cancel_mid_job_stops_after_the_batch_in_flight(big_connected, admin_api
     assert job.imported_count + job.matched_count == links  # counters true
     assert job.imported_count + job.matched_count + job.skipped_count + job.error_count < job.total_records
     assert any(entry["status"] == "cancelled" for entry in job.progress.values())
+
+
+def test_cancelling_a_job_whose_worker_is_gone_ends_it_now(
+    big_connected, admin_api, admin_profile, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from salesforce_imports.engine import batch
+
+    job_id = start(admin_api)
+
+    def die(self, records):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(batch.BatchImporter, "prepare", die)
+    with pytest.raises(SystemExit), org_context(admin_profile.org_id):
+        services.run_import(job_id, runner="dead-host/1")
+    with org_context(admin_profile.org_id):
+        ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+    body = admin_api.post(f"/api/salesforce/import/{job_id}/cancel/").json()
+    assert body["status"] == "CANCELLED"
+    # ...and the org can import again.
+    assert (
+        admin_api.post("/api/salesforce/import/", {"object_types": ["Account"]}, format="json").status_code
+        == 202
+    )
+
+
+def test_a_runner_that_lost_its_lease_stops_without_touching_the_job(big_connected, admin_api, admin_profile):
+    from salesforce_imports.engine.job import JobRunner, LeaseLost
+
+    job_id = start(admin_api)
+    with org_context(admin_profile.org_id):
+        assert services.claim(job_id, runner="new-owner/1") == services.Claim.TAKEN
+        job = ImportJob.objects.get(pk=job_id)
+        stale = JobRunner(job, None, runner="old-owner/1")
+        with pytest.raises(LeaseLost):
+            stale._save_progress()
+        assert ImportJob.objects.get(pk=job_id).runner == "new-owner/1"

@@ -378,7 +378,7 @@ def test_disambiguate_fits_the_column(sobject, length):
     mapping = mapping_for(sobject)
     limit = mapping.model_field(mapping.natural_key.field).max_length
     value = mapping.disambiguate("N" * length, "001000000000ABCDEF")
-    assert len(value) <= limit and value.endswith(" (ABCDEF)")
+    assert len(value) <= limit and value.endswith(" (001000000000ABCDEF)")  # the whole Id
     assert mapping.disambiguate("N" * length, "001000000000ABCDEF") == value  # stable
 
 

@@ -102,7 +102,7 @@ def test_duplicates_inside_salesforce_are_kept_apart(imported, admin_profile):
     with org_context(admin_profile.org_id):
         for sf_id in warned:
             crm = Account.objects.get(pk=ImportedRecord.objects.get(salesforce_id=sf_id).object_id)
-            assert crm.name.endswith(f"({sf_id[-6:]})")
+            assert crm.name.endswith(f"({sf_id})")
         shared = Contact.objects.filter(email__iexact="info@example.com").count()
         assert shared == 1  # one keeps the shared email, the others are imported without it
 

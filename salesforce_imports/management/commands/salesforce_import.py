@@ -3,7 +3,7 @@ import time
 import uuid
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import connections
 from tqdm import tqdm
 
 from common.models import Org
@@ -82,4 +82,4 @@ def _run_in_thread(job_id, org_id):
         with org_context(org_id):
             services.run_import(job_id, runner=f"cli/{threading.get_ident()}")
     finally:
-        close_old_connections()
+        connections.close_all()

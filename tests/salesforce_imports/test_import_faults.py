@@ -174,3 +174,19 @@ def test_a_runner_that_lost_its_lease_stops_without_touching_the_job(big_connect
         with pytest.raises(LeaseLost):
             stale._save_progress()
         assert ImportJob.objects.get(pk=job_id).runner == "new-owner/1"
+
+
+def test_task_for_a_job_held_elsewhere_comes_back_after_the_lease(big_connected, admin_api, admin_profile):
+    """A pool process killed mid-job gets its message redelivered at once, while the job's
+    heartbeat is still fresh: the task must look again later, not drop the job."""
+    from celery.exceptions import Retry
+
+    from salesforce_imports.tasks import run_import_task
+
+    job_id = start(admin_api)
+    with org_context(admin_profile.org_id):
+        assert services.claim(job_id, runner="just-killed/7") == services.Claim.TAKEN
+    with pytest.raises(Retry):
+        run_import_task.run(job_id, str(admin_profile.org_id))
+    with org_context(admin_profile.org_id):
+        assert ImportJob.objects.get(pk=job_id).status == JobStatus.IN_PROGRESS

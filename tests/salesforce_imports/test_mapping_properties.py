@@ -1,6 +1,6 @@
 """Properties of every mapping: convert never raises, and whatever it returns fits the CRM column.
 
-Also converts the real Salesforce sample exports in /work/shared/sample-data when present.
+Also converts the real Salesforce sample exports in ../shared/sample-data when present.
 """
 
 import json
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from salesforce_imports.mapping import MAPPINGS, values
 
-SAMPLES = Path("/work/shared/sample-data/salesforce")
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "sample-data" / "salesforce"
 
 # Values that reach the interesting branches: real picklist values, countries, CSV-shaped numbers,
 # dates and booleans, next to arbitrary JSON.

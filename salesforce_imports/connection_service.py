@@ -109,6 +109,7 @@ def _complete(pending: OAuthState, code: str | None, error: str | None) -> Callb
         return CallbackResult(False, "exchange_failed")
     if not oauth.is_valid_instance_url(body.get("instance_url", "")) or not body.get("access_token"):
         logger.warning("Refused a token response whose instance_url is not a Salesforce host.")
+        _revoke_quietly(body.get("refresh_token") or body.get("access_token"))
         return CallbackResult(False, "bad_instance")
     identity = {}
     if body.get("id"):
@@ -139,6 +140,15 @@ def _save_connection(pending: OAuthState, body: dict, identity: dict) -> Salesfo
     connection.is_active, connection.inactive_reason = True, ""
     connection.save()
     return connection
+
+
+def _revoke_quietly(token) -> None:
+    """Tokens we will not keep are handed back rather than left valid."""
+    if isinstance(token, str) and token:
+        try:
+            oauth.revoke(token)
+        except (oauth.OAuthError, oauth.SalesforceUnavailable):
+            logger.warning("Revoking an unused Salesforce token failed.")
 
 
 def disconnect(org_id) -> bool:

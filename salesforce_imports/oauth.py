@@ -156,12 +156,14 @@ def _is_loopback(host: str | None) -> bool:
         return False
 
 
-def is_trusted_origin(url: str) -> bool:
+def is_trusted_origin(url) -> bool:
     """True for https on a Salesforce host, or exactly the configured login origin.
 
     The login-origin case is how a My Domain URL, the sandbox org and tests work; plain
     http is accepted there only for a loopback host.
     """
+    if not isinstance(url, str):
+        return False
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -180,5 +182,5 @@ def is_trusted_origin(url: str) -> bool:
     )
 
 
-def is_valid_instance_url(url: str) -> bool:
+def is_valid_instance_url(url) -> bool:
     return is_trusted_origin(url) and urlsplit(url).path in ("", "/")

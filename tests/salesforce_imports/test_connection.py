@@ -149,6 +149,7 @@ def test_instance_url_elsewhere_is_refused(sandbox, admin_api, admin_profile, mo
     assert callback(admin_api, query)["Location"] == "/settings/salesforce?error=bad_instance"
     with org_context(admin_profile.org_id):
         assert not SalesforceConnection.objects.exists()
+    assert sandbox.stats()["calls"].get("oauth_revoke") == 1  # the unused tokens were handed back
 
 
 def test_salesforce_down_during_exchange(sandbox, admin_api, admin_profile, settings):

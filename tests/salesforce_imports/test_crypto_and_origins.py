@@ -39,6 +39,8 @@ def test_salesforce_hosts_are_trusted(url):
         "javascript:alert(1)",
         "",
         "http://127.0.0.1:9999",  # loopback but not the configured login origin
+        None,
+        12345,
     ],
 )
 def test_other_urls_are_refused(url):

@@ -21,6 +21,7 @@ from simple_salesforce.exceptions import (
     SalesforceError,
     SalesforceExpiredSession,
     SalesforceGeneralError,
+    SalesforceMalformedRequest,
     SalesforceRefusedRequest,
 )
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
@@ -34,6 +35,11 @@ logger = logging.getLogger(__name__)
 
 class DailyLimitExceeded(Exception):
     """The org's daily API request limit is used up: retrying today will not help."""
+
+
+class QueryLocatorLost(Exception):
+    """Salesforce closed the query's cursor (idle too long, or too many open): the caller
+    must query again from where it got to."""
 
 
 def _error_code(exc: SalesforceError) -> tuple[str, str]:
@@ -192,4 +198,9 @@ class SalesforceClient:
             if result.get("done", True) or not result.get("nextRecordsUrl"):
                 return
             next_url = result["nextRecordsUrl"]
-            result = self.call(lambda sf, url=next_url: sf.query_more(url, identifier_is_url=True))
+            try:
+                result = self.call(lambda sf, url=next_url: sf.query_more(url, identifier_is_url=True))
+            except SalesforceMalformedRequest as exc:
+                if _error_code(exc)[0] == "INVALID_QUERY_LOCATOR":
+                    raise QueryLocatorLost from None
+                raise

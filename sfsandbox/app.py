@@ -517,6 +517,12 @@ class SandboxApp:
         if name == "revoke-refresh-tokens":
             self.oauth.revoke_refresh_tokens()
             return _json(200, {"revoked": True})
+        if name == "expire-query-locators":
+            # As Salesforce does after 15 idle minutes or when a user opens too many cursors.
+            with self._cursor_lock:
+                expired = len(self._cursors)
+                self._cursors.clear()
+            return _json(200, {"expired": expired})
         if name.startswith("records/"):
             object_name = name.split("/", 1)[1]
             if object_name not in self.org.objects:

@@ -94,6 +94,10 @@ class SandboxHandle:
     def revoke_refresh_tokens(self) -> None:
         self._post("/_sandbox/revoke-refresh-tokens")
 
+    def expire_query_locators(self) -> int:
+        """Open query cursors die: the next `nextRecordsUrl` gets INVALID_QUERY_LOCATOR."""
+        return self._post("/_sandbox/expire-query-locators")["expired"]
+
     def insert_records(self, object_name: str, records: list[dict]) -> list[str]:
         return self._post(f"/_sandbox/records/{object_name}", records)["ids"]
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..client import SalesforceClient
+from ..client import QueryLocatorLost, SalesforceClient
 from ..mapping import IMPORT_ORDER, mapping_for
 from ..models import ImportJob, ImportProblem, JobStatus, Severity
 from .batch import BatchImporter, Plan
@@ -16,6 +16,8 @@ from .tally import Tally
 from .writer import BatchWriter
 
 logger = logging.getLogger(__name__)
+
+MAX_REQUERIES = 5  # per object type: a cursor lost again and again means something else is wrong
 
 
 class Cancelled(Exception):
@@ -93,13 +95,28 @@ class JobRunner:
     def _import_object(self, sobject: str) -> None:
         entry = self.job.progress[sobject]
         fields = self._select_list(sobject)
-        where = "WHERE IsDeleted = false"
-        if entry["last_id"]:
-            where += f" AND Id > '{_soql_id(entry['last_id'])}'"  # resume after the last committed batch
-        soql = f"SELECT {', '.join(fields)} FROM {sobject} {where} ORDER BY Id"
         entry["status"] = "in_progress"
         self._save_progress()
         importer = BatchImporter(self.job, mapping_for(sobject))
+        for attempt in range(1, MAX_REQUERIES + 2):
+            try:
+                self._import_pages(sobject, fields, importer)
+                break
+            except QueryLocatorLost:
+                if attempt > MAX_REQUERIES:
+                    raise
+                # Every fetched page was written before the next was asked for, so querying
+                # again after the cursor picks up exactly where the import got to.
+                logger.info("Salesforce closed the %s query cursor; querying again from the cursor", sobject)
+        entry["status"] = "done"
+        self._save_progress()
+
+    def _import_pages(self, sobject: str, fields: list[str], importer: BatchImporter) -> None:
+        where = "WHERE IsDeleted = false"
+        last_id = self.job.progress[sobject]["last_id"]
+        if last_id:
+            where += f" AND Id > '{_soql_id(last_id)}'"  # after the last committed batch
+        soql = f"SELECT {', '.join(fields)} FROM {sobject} {where} ORDER BY Id"
         size = settings.SALESFORCE_BATCH_SIZE
         with BatchWriter(self._write_batch) as writer:
             for page in self.client.query_pages(soql):
@@ -108,8 +125,6 @@ class JobRunner:
                     plan = importer.prepare(page[start : start + size])
                     self._check_cancel()  # preparing takes a while: look again before writing
                     writer.submit(importer, sobject, plan)
-        entry["status"] = "done"
-        self._save_progress()
 
     def _write_batch(self, importer: BatchImporter, sobject: str, plan: Plan) -> None:
         """One transaction: the batch's rows, links and problems, and the job's counters."""

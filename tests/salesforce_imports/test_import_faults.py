@@ -190,3 +190,33 @@ def test_task_for_a_job_held_elsewhere_comes_back_after_the_lease(big_connected,
         run_import_task.run(job_id, str(admin_profile.org_id))
     with org_context(admin_profile.org_id):
         assert ImportJob.objects.get(pk=job_id).status == JobStatus.IN_PROGRESS
+
+
+def test_a_closed_query_cursor_is_queried_again_from_where_the_import_got(
+    sandbox_factory, admin_api, admin_profile, connect, settings, monkeypatch
+):
+    """Salesforce closes idle cursors (15 minutes) and old ones when a user opens too many:
+    the next page then fails with INVALID_QUERY_LOCATOR. The import queries again after the
+    last committed Id and loses nothing."""
+    from salesforce_imports.engine import batch
+
+    settings.SALESFORCE_BATCH_SIZE = 200
+    sandbox = sandbox_factory(records=4000, seed=17)  # Contacts span five pages
+    assert connect(admin_api)["Location"].endswith("result=connected")
+    real = batch.BatchImporter.prepare
+    closed = []
+
+    def close_cursors_on_the_first_contact_batch(self, records):
+        if not closed and records[0]["Id"].startswith("003"):
+            closed.append(sandbox.expire_query_locators())
+        return real(self, records)
+
+    monkeypatch.setattr(batch.BatchImporter, "prepare", close_cursors_on_the_first_contact_batch)
+    job = run(admin_profile, start(admin_api))
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert closed and closed[0] >= 1  # the Contact cursor (and finished ones) closed
+    assert job.skipped_count == 0
+    assert_accounted(job, sandbox)
+    assert_no_duplicates(admin_profile)
+    # One query per object type, plus the one that picked up after the closed cursor.
+    assert sandbox.stats()["calls"]["query"] == len(FETCHED_TYPES) + 1

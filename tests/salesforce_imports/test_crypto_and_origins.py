@@ -114,3 +114,35 @@ def test_rotation_re_encrypts_with_the_new_first_key(admin_profile, settings):
     with org_context(admin_profile.org_id):
         conn = SalesforceConnection.objects.get()
         assert (conn.access_token, conn.refresh_token) == ("A", "R")
+
+
+def test_the_app_refuses_to_start_without_a_key_when_debug_is_off(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "crm.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "TOKEN_ENCRYPTION_KEYS": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    refused = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode != 0
+    assert "TOKEN_ENCRYPTION_KEYS is not set" in refused.stderr
+    started = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=root,
+        env=env | {"DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode == 0, started.stderr
+    assert "development key" in started.stderr

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import connection_service, selectors, services
+from ..labels import LABELS
 from .connection_views import _require_admin, _require_member
 
 OBJECT_CHOICES = [
@@ -25,16 +26,6 @@ OBJECT_CHOICES = [
         "import those first or together.",
     ),
 ]
-LABELS = {
-    "Product2": "Products",
-    "Account": "Accounts",
-    "Contact": "Contacts",
-    "Opportunity": "Opportunities",
-    "Order": "Orders",
-    "OrderItem": "Order line items",
-    "Quote": "Quotes",
-    "QuoteLineItem": "Quote line items",
-}
 
 
 def _job_context(job):

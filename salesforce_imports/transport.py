@@ -1,18 +1,28 @@
-"""Reaching a plain-http loopback Salesforce (the sandbox org) through simple-salesforce.
+"""The HTTP session simple-salesforce uses: a timeout on every call, and the sandbox org.
+
+requests waits forever unless told otherwise, and simple-salesforce passes no timeout, so
+a stalled connection would hang the worker: every request here gets
+SALESFORCE_HTTP_TIMEOUT unless the call set its own.
 
 simple-salesforce always builds https:// URLs from the instance host. For an instance
 whose origin is http on a loopback address (only ever accepted for the configured login
-origin, see oauth.is_trusted_origin), this adapter sends that one origin's requests over
-http. Every other origin keeps requests' normal https handling.
+origin, see oauth.is_trusted_origin), that one origin's requests are sent over http.
+Every other origin keeps requests' normal https handling.
 """
 
 from urllib.parse import urlsplit
 
 import requests
+from django.conf import settings
 from requests.adapters import HTTPAdapter
 
 
-class _LoopbackHttpAdapter(HTTPAdapter):
+class _TimeoutAdapter(HTTPAdapter):
+    def send(self, request, timeout=None, **kwargs):
+        return super().send(request, timeout=timeout or settings.SALESFORCE_HTTP_TIMEOUT, **kwargs)
+
+
+class _LoopbackHttpAdapter(_TimeoutAdapter):
     def send(self, request, **kwargs):
         request.url = "http://" + request.url[len("https://") :]
         return super().send(request, **kwargs)
@@ -20,6 +30,8 @@ class _LoopbackHttpAdapter(HTTPAdapter):
 
 def http_session(instance_url: str) -> requests.Session:
     session = requests.Session()
+    session.mount("https://", _TimeoutAdapter())
+    session.mount("http://", _TimeoutAdapter())
     parts = urlsplit(instance_url)
     if parts.scheme == "http":
         session.mount(f"https://{parts.netloc}/", _LoopbackHttpAdapter())

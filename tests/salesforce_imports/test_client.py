@@ -61,3 +61,18 @@ def test_concurrent_expired_sessions_refresh_once(connected, admin_profile):
     assert not failures
     assert len(results) == 3
     assert sandbox.stats()["calls"]["oauth_token"] == before + 1
+
+
+def test_a_stalled_salesforce_times_out_instead_of_hanging(settings):
+    """A server that accepts the connection and never answers."""
+    import socket
+
+    from salesforce_imports.transport import http_session
+
+    settings.SALESFORCE_HTTP_TIMEOUT = 0.5
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}"
+        with pytest.raises(requests.Timeout):
+            http_session(url).get(url.replace("http://", "https://") + "/services/data/")

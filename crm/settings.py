@@ -163,6 +163,14 @@ SALESFORCE_API_VERSION = env.str("SALESFORCE_API_VERSION", default="62.0")
 SALESFORCE_SESSION_SECONDS = env.int("SALESFORCE_SESSION_SECONDS", default=6600)
 SALESFORCE_BATCH_SIZE = env.int("SALESFORCE_BATCH_SIZE", default=2000)
 SALESFORCE_HTTP_TIMEOUT = env.float("SALESFORCE_HTTP_TIMEOUT", default=60.0)
+# Transient failures (5xx, connection errors, concurrency limits): bounded tries with
+# exponential backoff and full jitter.
+SALESFORCE_MAX_ATTEMPTS = env.int("SALESFORCE_MAX_ATTEMPTS", default=6)
+SALESFORCE_RETRY_BASE_SECONDS = env.float("SALESFORCE_RETRY_BASE_SECONDS", default=1.0)
+SALESFORCE_RETRY_MAX_SECONDS = env.float("SALESFORCE_RETRY_MAX_SECONDS", default=60.0)
+# A running import reports after every batch; one silent for this long is taken over.
+# Longer than one Salesforce call can take with all its retries (several minutes).
+IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=900)
 
 LOGGING = {
     "version": 1,
@@ -171,9 +179,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
-SALESFORCE_MAX_ATTEMPTS = env.int("SALESFORCE_MAX_ATTEMPTS", default=6)
-SALESFORCE_RETRY_BASE_SECONDS = env.float("SALESFORCE_RETRY_BASE_SECONDS", default=1.0)
-SALESFORCE_RETRY_MAX_SECONDS = env.float("SALESFORCE_RETRY_MAX_SECONDS", default=60.0)
-# A running import reports after every batch; one silent for this long is taken over.
-# Longer than one Salesforce call can take with all its retries (several minutes).
-IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=900)

@@ -230,3 +230,22 @@ def test_a_row_the_database_refuses_costs_only_that_record(connected, admin_api,
         assert "refused" in problem.message
         assert not ImportedRecord.objects.filter(salesforce_id=victim).exists()
         assert Opportunity.objects.count() == entry["imported"]
+
+
+def test_web_cancel_and_member_permissions(connected, admin_api, admin_profile, make_member):
+    from common.models import Role
+
+    job_id = start(admin_api, ["Account"])
+    admin = Client()
+    admin.force_login(admin_profile.user)
+    response = admin.post(f"/settings/salesforce/import/{job_id}/cancel", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Cancelled" in response.content.decode()
+
+    member = make_member("Acme", email="user@acme.test", role=Role.USER)
+    client = Client()
+    client.force_login(member.user)
+    page = client.get("/settings/salesforce/import").content.decode()
+    assert "Start Import" not in page and "Cancelled" in page  # members watch, admins act
+    assert client.post("/settings/salesforce/import/start", {"object_types": ["Account"]}).status_code == 403
+    assert client.post(f"/settings/salesforce/import/{job_id}/cancel").status_code == 403
+    assert client.get(f"/settings/salesforce/import/{job_id}").status_code == 200

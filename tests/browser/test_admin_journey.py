@@ -96,12 +96,16 @@ def test_admin_connects_imports_and_reimports(admin_profile, live_server, runnin
     assert csv_text.startswith("object_type,salesforce_id,field,severity,message")
 
     page.get_by_role("link", name="Import again").click()
+    first_card_id = page.locator("section[id^=job-]").get_attribute("id")  # "Last import"
     page.get_by_role("button", name="Start Import").click()
+    expect(page.locator("#import-form")).to_have_count(0)  # swapped for the new job's card
     card = page.locator("section[id^=job-]")
+    expect(card).not_to_have_id(first_card_id)
     expect(card.locator(".badge")).to_have_text("Completed", timeout=120_000)
-    expect(card).to_contain_text("0 imported")
+    expect(card).to_contain_text(re.compile(r"· 0 imported, 0 matched, [1-9][0-9]* skipped"))
     page.goto(f"{live_server.url}/settings/salesforce/import/history")
     expect(page.locator("tbody tr")).to_have_count(2)
+    expect(page.locator("tbody .badge-COMPLETED")).to_have_count(2)
     shot(page, "4-history")
     page.locator("tbody tr").last.get_by_role("link").click()
     expect(page.get_by_role("heading", name="Problems")).to_be_visible()

@@ -1,9 +1,10 @@
 """One page of Salesforce records -> CRM rows, in bulk.
 
-Per batch: one query for Salesforce Ids imported before, one per referenced object type
-to resolve lookups, one for natural-key clashes, then bulk inserts of the CRM rows, the
-ImportedRecord links and the problems. The caller wraps it in one transaction together
-with the job's counters, so a crash loses at most this batch.
+`prepare` (reads only): one query for Salesforce Ids imported before, one per referenced
+object type to resolve lookups, one for natural-key clashes, conversion, rows built.
+`write`: bulk inserts of the CRM rows, the ImportedRecord links and the problems; the
+caller wraps it in one transaction together with the job's counters, so a crash loses at
+most this batch.
 """
 
 from __future__ import annotations
@@ -87,9 +88,6 @@ class BatchImporter:
         }
 
     # -- the pipeline ------------------------------------------------------------------------
-    def import_batch(self, records: list[dict]) -> Tally:
-        return self.write(self.prepare(records))
-
     def prepare(self, records: list[dict]) -> Plan:
         """Read-only: skip known Ids, convert, resolve links, settle natural keys, build rows."""
         converted = Tally()

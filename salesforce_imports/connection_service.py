@@ -43,7 +43,10 @@ class CallbackResult:
 CALLBACK_MESSAGES = {
     "connected": "Salesforce is connected.",
     "access_denied": "Salesforce access was not granted: the connection was not made.",
-    "invalid_state": "This sign-in link is invalid, expired or was already used. Start Connect again.",
+    "invalid_state": (
+        "This sign-in is invalid, expired, already used, or was started in another browser "
+        "(or at another address of this site). Start Connect again."
+    ),
     "exchange_failed": "Salesforce did not accept the sign-in. Start Connect again.",
     "unavailable": "Salesforce could not be reached. Try again in a moment.",
     "bad_instance": "Salesforce sent back an address that is not a Salesforce host; nothing was saved.",

@@ -19,7 +19,7 @@ class OrgContextMiddleware:
             user = request.user
             if user.is_authenticated:
                 # A session naming an org the user has since left falls back to another one.
-                profile = active_profile_for(user, request.session.get("org_id")) or active_profile_for(user)
+                profile = active_profile_for(user, request.session.get("org_id"), fall_back=True)
                 if profile is not None:
                     request.profile, request.org = profile, profile.org
                     set_org_context(profile.org_id, user.pk)

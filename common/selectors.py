@@ -10,9 +10,12 @@ def active_profiles(user):
         )
 
 
-def active_profile_for(user, org_id=None):
-    """The membership to act with: of `org_id` when given, else the user's first org."""
+def active_profile_for(user, org_id=None, fall_back=False):
+    """The membership to act with: of `org_id` when given (or, with `fall_back`, the first
+    org when that one is gone), else the user's first org."""
     profiles = active_profiles(user)
     if org_id is not None:
-        return next((p for p in profiles if str(p.org_id) == str(org_id)), None)
+        chosen = next((p for p in profiles if str(p.org_id) == str(org_id)), None)
+        if chosen is not None or not fall_back:
+            return chosen
     return profiles[0] if profiles else None

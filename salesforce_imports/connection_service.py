@@ -146,12 +146,12 @@ def _save_connection(pending: OAuthState, body: dict, identity: dict) -> Salesfo
 
 
 def _revoke_quietly(token) -> None:
-    """Tokens we will not keep are handed back rather than left valid."""
+    """Tokens we will not keep are handed back rather than left valid (best effort)."""
     if isinstance(token, str) and token:
         try:
             oauth.revoke(token)
-        except (oauth.OAuthError, oauth.SalesforceUnavailable):
-            logger.warning("Revoking an unused Salesforce token failed.")
+        except (oauth.OAuthError, oauth.SalesforceUnavailable) as exc:
+            logger.warning("Revoking a Salesforce token failed (%s); it is forgotten here anyway.", exc)
 
 
 def disconnect(org_id) -> bool:
@@ -159,14 +159,8 @@ def disconnect(org_id) -> bool:
     connection = SalesforceConnection.objects.filter(org_id=org_id).first()
     if connection is None:
         return False
-    token = connection.refresh_token or connection.access_token
-    if token:
-        try:
-            oauth.revoke(token)
-        except (oauth.OAuthError, oauth.SalesforceUnavailable) as exc:
-            logger.warning(
-                "Revoking the Salesforce token of org %s failed (%s); removing it locally.", org_id, exc
-            )
+    # Revoking the refresh token ends its access tokens too; a failed revoke still removes ours.
+    _revoke_quietly(connection.refresh_token or connection.access_token)
     connection.delete()
     return True
 

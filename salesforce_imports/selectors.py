@@ -3,7 +3,7 @@
 from django.http import Http404
 
 from .engine.job import types_in_order
-from .models import ImportJob, ImportProblem, Severity
+from .models import ImportJob, ImportProblem, JobStatus, Severity
 
 JOB_PREVIEW_PROBLEMS = 50
 
@@ -42,6 +42,6 @@ def progress_view(job) -> dict:
 
 def overall_percent(job) -> int:
     done = job.imported_count + job.matched_count + job.skipped_count + job.error_count
-    if job.status == "COMPLETED":
+    if job.status == JobStatus.COMPLETED:
         return 100
     return min(99, int(100 * done / job.total_records)) if job.total_records else 0

@@ -72,11 +72,16 @@ def start_import(org_id, object_types, started_by=None, dispatch=True) -> Import
     return job
 
 
-def enqueue(job: ImportJob) -> None:
+def _import_task():
+    # Imported when used: the tasks module imports this one.
     from .tasks import run_import_task
 
+    return run_import_task
+
+
+def enqueue(job: ImportJob) -> None:
     try:
-        run_import_task.delay(str(job.pk), str(job.org_id))
+        _import_task().delay(str(job.pk), str(job.org_id))
     except Exception:
         # A job nobody will run must not block the org's next import (409) forever.
         logger.exception("Could not queue import %s", job.pk)
@@ -177,9 +182,7 @@ def resume_orphaned_jobs(dead_runner_prefix: str) -> list[str]:
     for org_id in Org.objects.values_list("pk", flat=True):
         with org_context(org_id):
             for job_id, runner in ImportJob.objects.filter(orphaned).values_list("pk", "runner"):
-                from .tasks import run_import_task
-
                 takeover = runner if runner.startswith(dead_runner_prefix) else None
-                run_import_task.delay(str(job_id), str(org_id), takeover_from=takeover)
+                _import_task().delay(str(job_id), str(org_id), takeover_from=takeover)
                 resumed.append(str(job_id))
     return resumed

@@ -3,7 +3,7 @@
 from accounts.models import Account
 
 from . import values as v
-from .base import FieldMap, NaturalKey, ObjectMapping
+from .base import FieldMap, NaturalKey, ObjectMapping, address_fields
 
 ACCOUNT = ObjectMapping(
     sobject="Account",
@@ -16,11 +16,7 @@ ACCOUNT = ObjectMapping(
         FieldMap("NumberOfEmployees", "number_of_employees", v.integer),
         FieldMap("AnnualRevenue", "annual_revenue", v.decimal),
         FieldMap("Description", "description", v.text),
-        FieldMap("BillingStreet", "address_line", v.text),
-        FieldMap("BillingCity", "city", v.text),
-        FieldMap("BillingState", "state", v.text),
-        FieldMap("BillingPostalCode", "postcode", v.text),
-        FieldMap("BillingCountry", "country", v.country),
+        *address_fields("Billing"),
         FieldMap("CurrencyIsoCode", "currency", v.currency),
     ),
     natural_key=NaturalKey("name", case_insensitive=True, match_existing=True, on_duplicate="suffix"),

@@ -8,7 +8,7 @@ never raises: one odd record must not stop a batch.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .values import Invalid, shown
+from .values import Invalid, country, shown, text
 
 ERROR, WARNING = "error", "warning"
 
@@ -62,6 +62,18 @@ class FieldMap:
     convert: Callable
     required: bool = False
     also: tuple = ()
+
+
+def address_fields(sf_prefix: str, crm_prefix: str = "") -> tuple:
+    """Salesforce's compound address (Billing*, Mailing*, Shipping*) -> the CRM's address columns."""
+    crm = f"{crm_prefix}_" if crm_prefix else ""
+    return (
+        FieldMap(f"{sf_prefix}Street", f"{crm}address_line", text),
+        FieldMap(f"{sf_prefix}City", f"{crm}city", text),
+        FieldMap(f"{sf_prefix}State", f"{crm}state", text),
+        FieldMap(f"{sf_prefix}PostalCode", f"{crm}postcode", text),
+        FieldMap(f"{sf_prefix}Country", f"{crm}country", country),
+    )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from contacts.models import Contact
 
 from . import values as v
-from .base import FieldMap, NaturalKey, ObjectMapping
+from .base import FieldMap, NaturalKey, ObjectMapping, address_fields
 
 CONTACT = ObjectMapping(
     sobject="Contact",
@@ -16,11 +16,7 @@ CONTACT = ObjectMapping(
         FieldMap("Title", "title", v.text),
         FieldMap("Department", "department", v.text),
         FieldMap("DoNotCall", "do_not_call", v.boolean),
-        FieldMap("MailingStreet", "address_line", v.text),
-        FieldMap("MailingCity", "city", v.text),
-        FieldMap("MailingState", "state", v.text),
-        FieldMap("MailingPostalCode", "postcode", v.text),
-        FieldMap("MailingCountry", "country", v.country),
+        *address_fields("Mailing"),
         FieldMap("Description", "description", v.text),
     ),
     references=(("AccountId", "account", "Account"),),

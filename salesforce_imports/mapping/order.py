@@ -8,19 +8,7 @@ product's name would need a relationship query), "" when there is none.
 from orders.models import Order, OrderLineItem
 
 from . import values as v
-from .base import FieldMap, ObjectMapping
-
-
-def _address(prefix: str) -> tuple:
-    sf = prefix.capitalize()
-    return (
-        FieldMap(f"{sf}Street", f"{prefix}_address_line", v.text),
-        FieldMap(f"{sf}City", f"{prefix}_city", v.text),
-        FieldMap(f"{sf}State", f"{prefix}_state", v.text),
-        FieldMap(f"{sf}PostalCode", f"{prefix}_postcode", v.text),
-        FieldMap(f"{sf}Country", f"{prefix}_country", v.country),
-    )
-
+from .base import FieldMap, ObjectMapping, address_fields
 
 ORDER = ObjectMapping(
     sobject="Order",
@@ -33,8 +21,8 @@ ORDER = ObjectMapping(
         FieldMap("ActivatedDate", "activated_date", v.datetime_value),
         FieldMap("TotalAmount", "total_amount", v.decimal),
         FieldMap("Description", "description", v.text),
-        *_address("billing"),
-        *_address("shipping"),
+        *address_fields("Billing", "billing"),
+        *address_fields("Shipping", "shipping"),
         FieldMap("CurrencyIsoCode", "currency", v.currency),
     ),
     references=(

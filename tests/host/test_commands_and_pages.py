@@ -78,3 +78,18 @@ def test_list_page_shows_only_own_org(admin_profile, other_admin_profile):
     client.force_login(admin_profile.user)
     page = client.get("/accounts/").content.decode()
     assert "Acme Visible" in page and "Globex Secret" not in page
+
+
+def test_session_org_the_user_left_falls_back_to_another_membership(make_member):
+    make_member("Acme", email="both@x.test")
+    second = make_member("Globex", email="both@x.test", role=Role.USER)
+    client = Client()
+    client.force_login(second.user)  # the user as last saved (adding a membership resets the password)
+    session = client.session
+    session["org_id"] = str(second.org_id)
+    session.save()
+    assert "Globex" in client.get("/").content.decode()
+    with org_context(second.org_id):
+        Profile.objects.filter(pk=second.pk).update(is_active=False)
+    page = client.get("/").content.decode()
+    assert "<h1>Acme</h1>" in page  # not "No org"

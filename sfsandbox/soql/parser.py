@@ -1,74 +1,26 @@
-"""The SOQL subset the importer sends, parsed and validated the way Salesforce does.
-
-Supported: SELECT fields | COUNT() | COUNT(field) FROM Object [WHERE ...] [ORDER BY f [ASC|DESC]
-[NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n]. WHERE has =, !=, <>, <, <=, >, >=, IN, NOT IN,
-LIKE, AND, OR, NOT and parentheses; literals are strings, numbers, true/false, null, dates,
-datetimes and the day-based date literals (TODAY, LAST_N_DAYS:n ...).
-
-Errors carry Salesforce's error codes (MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE,
-INVALID_QUERY_FILTER_OPERATOR) and its message layout: the query line, a caret under the
-offending token, "ERROR at Row:r:Column:c", then the reason.
-"""
+"""The SOQL grammar: SELECT list, FROM, WHERE, ORDER BY, LIMIT, OFFSET, checked against describe."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sfsandbox.ids import looks_like_id
 from sfsandbox.schema import FieldDef, ObjectDef
-
-
-class SoqlError(Exception):
-    def __init__(self, error_code: str, message: str):
-        super().__init__(message)
-        self.error_code = error_code
-        self.message = message
-
-
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<string>'(?:[^'\\]|\\.)*')
-  | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:?\d{2}))
-  | (?P<date>\d{4}-\d{2}-\d{2})
-  | (?P<number>[+-]?\d+(?:\.\d+)?)
-  | (?P<op><=|>=|!=|<>|=|<|>)
-  | (?P<punct>[(),])
-  | (?P<word>[A-Za-z_][A-Za-z0-9_.]*(?::\d+)?)
-  | (?P<bad>.)
-    """,
-    re.VERBOSE | re.DOTALL,
+from sfsandbox.soql.evaluate import compile_expression, like_regex
+from sfsandbox.soql.lexer import (
+    _DAY_LITERALS,
+    _ID_TYPES,
+    _NUMBER_TYPES,
+    _STRING_TYPES,
+    SoqlError,
+    Token,
+    _error_at,
+    _normalize_datetime,
+    _tokenize,
+    _unescape,
 )
-_STRING_ESCAPES = {
-    "n": "\n",
-    "t": "\t",
-    "r": "\r",
-    "b": "\b",
-    "f": "\f",
-    '"': '"',
-    "'": "'",
-    "\\": "\\",
-    "%": "\\%",
-    "_": "\\_",
-}
-_STRING_TYPES = {"string", "textarea", "picklist", "email", "phone", "url", "multipicklist", "combobox"}
-_ID_TYPES = {"id", "reference"}
-_NUMBER_TYPES = {"int", "double", "currency", "percent"}
-_DAY_LITERALS = {"TODAY": (0, 1), "YESTERDAY": (-1, 0), "TOMORROW": (1, 2)}
-
-
-@dataclass
-class Token:
-    kind: str
-    text: str
-    position: int
-
-    @property
-    def upper(self) -> str:
-        return self.text.upper()
 
 
 @dataclass
@@ -99,52 +51,6 @@ class Query:
             and self.order_by[0].field.name == "Id"
             and not self.order_by[0].descending
         )
-
-
-def _tokenize(text: str) -> list[Token]:
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "ws":
-            continue
-        tokens.append(Token(kind, match.group(), match.start()))
-    tokens.append(Token("end", "", len(text)))
-    return tokens
-
-
-def _error_at(text: str, position: int, reason: str) -> str:
-    """Salesforce's layout: the query line, a caret, the row/column, then the reason."""
-    line_start = text.rfind("\n", 0, position) + 1
-    line_end = text.find("\n", position)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    row = text.count("\n", 0, position) + 1
-    column = position - line_start + 1
-    return f"\n{line}\n{' ' * (column - 1)}^\nERROR at Row:{row}:Column:{column}\n{reason}"
-
-
-def _unescape(literal: str) -> str:
-    body = literal[1:-1]
-    out = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            out.append(_STRING_ESCAPES.get(body[i + 1], body[i + 1]))
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
-
-
-def _normalize_datetime(text: str) -> str:
-    """Any SOQL datetime literal as the UTC string form records carry, for comparison."""
-    value = text.replace("Z", "+00:00")
-    if re.search(r"[+-]\d{4}$", value):
-        value = value[:-2] + ":" + value[-2:]
-    parsed = dt.datetime.fromisoformat(value).astimezone(dt.UTC)
-    millis = parsed.microsecond // 1000
-    return parsed.strftime("%Y-%m-%dT%H:%M:%S") + f".{millis:03d}+0000"
 
 
 class _Parser:
@@ -370,7 +276,7 @@ class _Parser:
             pattern_token = self.advance()
             if pattern_token.kind != "string":
                 self.fail(pattern_token)
-            return ("like", field_def, _like_regex(_unescape(pattern_token.text)))
+            return ("like", field_def, like_regex(_unescape(pattern_token.text)))
         if operator_token.kind != "op":
             self.fail(operator_token)
         self.pos += 1
@@ -463,7 +369,7 @@ class _Parser:
                 continue
             residual.append(item)
         if residual:
-            query.predicate = _compile(residual[0] if len(residual) == 1 else ("and", residual))
+            query.predicate = compile_expression(residual[0] if len(residual) == 1 else ("and", residual))
 
 
 def _day_range(token: Token, ftype: str, parser: _Parser):
@@ -486,101 +392,6 @@ def _day_range(token: Token, ftype: str, parser: _Parser):
         )
 
     return ("range", bound(start), bound(end))
-
-
-def _like_regex(pattern: str) -> re.Pattern:
-    parts = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            parts.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        parts.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
-        i += 1
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-
-
-def _comparable(field_def: FieldDef):
-    """How a record value is turned into the form literals were converted to."""
-    if field_def.type in _ID_TYPES:
-        return lambda v: v[:15]
-    if field_def.type in _STRING_TYPES:
-        return str.casefold
-    if field_def.type in _NUMBER_TYPES:
-        return float
-    return lambda v: v
-
-
-def _compile(expression) -> Callable[[dict], bool]:
-    kind = expression[0]
-    if kind == "and":
-        parts = [_compile(e) for e in expression[1]]
-        return lambda r: all(p(r) for p in parts)
-    if kind == "or":
-        parts = [_compile(e) for e in expression[1]]
-        return lambda r: any(p(r) for p in parts)
-    if kind == "not":
-        inner = _compile(expression[1])
-        return lambda r: not inner(r)
-    field_def = expression[1]
-    name = field_def.name
-    convert = _comparable(field_def)
-    if kind == "like":
-        regex = expression[2]
-        return lambda r: r.get(name) is not None and regex.fullmatch(str(r[name])) is not None
-    if kind == "in":
-        values = set(expression[2])
-        negate = expression[3]
-
-        def in_list(r):
-            raw = r.get(name)
-            found = (None in values) if raw is None else convert(raw) in values
-            return found != negate
-
-        return in_list
-    operator, value = expression[2], expression[3]
-    if isinstance(value, tuple) and value and value[0] == "range":
-        return _range_predicate(name, operator, value[1], value[2])
-    if value is None:
-        if operator == "=":
-            return lambda r: r.get(name) is None
-        if operator == "!=":
-            return lambda r: r.get(name) is not None
-        return lambda r: False
-    test = _OPERATORS[operator]
-
-    def compare(r):
-        raw = r.get(name)
-        if raw is None:
-            return operator == "!="
-        return test(convert(raw), value)
-
-    return compare
-
-
-def _range_predicate(name: str, operator: str, start: str, end: str):
-    tests = {
-        "=": lambda v: start <= v[: len(start)] < end if len(start) == 10 else start <= v < end,
-        "!=": lambda v: not (start <= v < end),
-        ">": lambda v: v >= end,
-        ">=": lambda v: v >= start,
-        "<": lambda v: v < start,
-        "<=": lambda v: v < end,
-    }
-    test = tests[operator]
-    return lambda r: r.get(name) is not None and test(r[name])
-
-
-_OPERATORS = {
-    "=": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-}
 
 
 def parse(text: str, objects: dict[str, ObjectDef]) -> Query:

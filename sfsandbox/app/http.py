@@ -1,0 +1,58 @@
+"""Responses in Salesforce's REST shapes: JSON bodies, `[{"message", "errorCode"}]` errors.
+
+Error codes and statuses: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+"""
+
+from __future__ import annotations
+
+import json
+
+_JSON = "application/json;charset=UTF-8"
+_STATUS_TEXT = {
+    200: "OK",
+    201: "Created",
+    204: "No Content",
+    302: "Found",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    500: "Server Error",
+    503: "Service Unavailable",
+}
+
+
+class Response:
+    def __init__(
+        self,
+        status: int,
+        body: bytes = b"",
+        content_type: str = _JSON,
+        headers: list[tuple[str, str]] | None = None,
+    ):
+        self.status = status
+        self.body = body
+        self.headers = [("Content-Type", content_type)] if body or content_type != _JSON else []
+        self.headers += headers or []
+
+
+def _json(status: int, payload, headers=None) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(status, body, headers=headers)
+
+
+def rest_error(status: int, error_code: str, message: str) -> Response:
+    return _json(status, [{"message": message, "errorCode": error_code}])
+
+
+class _ConnectionReset(Exception):
+    """Raised to make the server drop the connection without a response."""
+
+
+def _bearer(environ) -> str | None:
+    header = environ.get("HTTP_AUTHORIZATION", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() in ("bearer", "oauth") and token.strip():
+        return token.strip()
+    return None

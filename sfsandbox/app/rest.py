@@ -1,0 +1,215 @@
+"""REST API: resources, limits, sObject describe and retrieve, query/queryAll with cursors."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qs
+
+from sfsandbox import describe, ids
+from sfsandbox.app.http import Response, _bearer, _ConnectionReset, _json, rest_error
+from sfsandbox.query import ResultSet
+from sfsandbox.soql import SoqlError, parse
+
+QUERY_BATCH_DEFAULT = 2000  # REST query pages: 2,000 rows unless batchSize asks for fewer
+QUERY_BATCH_MIN = 200
+_LOCATOR = re.compile(r"^(01g[A-Za-z0-9]{12,15})-(\d+)$")
+_LOCATOR_CACHE_SIZE = 500
+
+
+class RestHandlers:
+    # -- REST ----------------------------------------------------------------------------
+    def rest(self, environ, method: str, version: str, rest_path: str) -> Response:
+        kind = _kind_of(method, rest_path, environ)
+        token = _bearer(environ)
+        if token is None or not self.oauth.charge_call(token, self.ledger.faults.expire_token_after):
+            self.ledger.count("invalid_session")
+            return rest_error(401, "INVALID_SESSION_ID", "Session expired or invalid")
+        _, fault = self.ledger.api_call(kind)
+        if self.ledger.faults.latency_ms:
+            time.sleep(self.ledger.faults.latency_ms / 1000)
+        if fault == "reset":
+            raise _ConnectionReset()
+        if fault == "error_503":
+            return rest_error(
+                503, "SERVER_UNAVAILABLE", "Server is temporarily unavailable. Please try again later."
+            )
+        if fault == "limit_exceeded":
+            return rest_error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+        try:
+            response = self.rest_resource(environ, method, version, rest_path, kind)
+        except SoqlError as error:
+            response = rest_error(400, error.error_code, error.message)
+        response.headers.append(
+            ("Sforce-Limit-Info", f"api-usage={self.ledger.api_calls}/{self.ledger.faults.daily_limit}")
+        )
+        return response
+
+    def rest_resource(self, environ, method, version, rest_path, kind) -> Response:
+        parts = [p for p in rest_path.split("/") if p]
+        params = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        if not parts:
+            base = f"/services/data/v{version}"
+            return _json(
+                200, {name: f"{base}/{name}" for name in ("limits", "sobjects", "query", "queryAll", "jobs")}
+            )
+        head = parts[0]
+        if head == "limits" and len(parts) == 1:
+            return _json(200, self.limits())
+        if head == "sobjects":
+            return self.sobjects(version, parts[1:], params)
+        if head in ("query", "queryAll"):
+            return self.query(environ, version, head, parts[1:], params, kind)
+        if head == "jobs" and len(parts) >= 2 and parts[1] == "query":
+            return self.bulk_query(environ, method, version, parts[2:], params)
+        return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+
+    def limits(self) -> dict:
+        daily = self.ledger.faults.daily_limit
+
+        def pair(maximum: int, used: int = 0) -> dict:
+            return {"Max": maximum, "Remaining": max(0, maximum - used)}
+
+        return {
+            "ConcurrentAsyncGetReportInstances": pair(200),
+            "ConcurrentSyncReportRuns": pair(20),
+            "DailyApiRequests": pair(daily, self.ledger.api_calls),
+            "DailyAsyncApexExecutions": pair(250000),
+            "DailyBulkApiBatches": pair(15000),
+            "DailyBulkV2QueryFileStorageMB": pair(976562),
+            "DailyBulkV2QueryJobs": pair(10000, self.ledger.kinds.get("bulk_create", 0)),
+            "DataStorageMB": pair(1024),
+            "FileStorageMB": pair(1024),
+            "HourlyODataCallout": pair(10000),
+            "HourlySyncReportRuns": pair(500),
+            "SingleEmail": pair(15),
+        }
+
+    def sobjects(self, version: str, parts: list[str], params: dict) -> Response:
+        if not parts:
+            return _json(
+                200,
+                {
+                    "encoding": "UTF-8",
+                    "maxBatchSize": 200,
+                    "sobjects": [describe.describe_basics(obj, version) for obj in self.org.objects.values()],
+                },
+            )
+        obj = self.org.objects.get(parts[0])
+        if obj is None:
+            return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+        if len(parts) == 1:
+            return _json(200, {"objectDescribe": describe.describe_basics(obj, version), "recentItems": []})
+        if len(parts) == 2 and parts[1] == "describe":
+            return _json(200, describe.describe_object(obj, version))
+        if len(parts) == 2:
+            record = self.org.get(obj.name, parts[1]) if ids.looks_like_id(parts[1]) else None
+            if record is None:
+                return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+            names = [f.name for f in obj.fields]
+            if "fields" in params:
+                names = []
+                for name in params["fields"].split(","):
+                    field_def = obj.get(name.strip())
+                    if field_def is None:
+                        return rest_error(
+                            400,
+                            "INVALID_FIELD",
+                            f"No such column '{name.strip()}' on sobject of type {obj.name}",
+                        )
+                    names.append(field_def.name)
+            return _json(200, self.shape_record(obj.name, record, names, version))
+        return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+
+    def shape_record(self, object_name: str, record: dict, names: list[str], version: str) -> dict:
+        shaped = {
+            "attributes": {
+                "type": object_name,
+                "url": f"/services/data/v{version}/sobjects/{object_name}/{record['Id']}",
+            }
+        }
+        for name in names:
+            shaped[name] = record[name]
+        return shaped
+
+    def query(self, environ, version, endpoint, parts, params, kind) -> Response:
+        include_deleted = endpoint == "queryAll"
+        batch = _batch_size(environ.get("HTTP_SFORCE_QUERY_OPTIONS", ""))
+        if parts:  # /query/<locator>-<offset>: the next page of an open cursor
+            match = _LOCATOR.match(parts[0])
+            with self._cursor_lock:
+                result = self._cursors.get(match.group(1)) if match else None
+                if result is not None:
+                    self._cursors.move_to_end(match.group(1))
+            if result is None:
+                return rest_error(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
+            return self._query_page(version, endpoint, match.group(1), result, int(match.group(2)), batch)
+        text = params.get("q")
+        if not text:
+            return rest_error(400, "MALFORMED_QUERY", "A query string has to be specified")
+        soql = parse(text, self.org.objects)
+        result = ResultSet(self.org, soql, include_deleted=include_deleted)
+        if soql.is_count:
+            if soql.count_field is not None:  # COUNT(field) is an aggregate query
+                return _json(
+                    200,
+                    {
+                        "totalSize": 1,
+                        "done": True,
+                        "records": [{"attributes": {"type": "AggregateResult"}, "expr0": result.total_size}],
+                    },
+                )
+            return _json(200, {"totalSize": result.total_size, "done": True, "records": []})
+        with self._cursor_lock:
+            locator = ids.to_18("01g" + ids.GENERATED_POD + ids.encode_index(self._next_cursor))
+            self._next_cursor += 1
+            self._cursors[locator] = result
+            while len(self._cursors) > _LOCATOR_CACHE_SIZE:
+                self._cursors.popitem(last=False)
+        return self._query_page(version, endpoint, locator, result, 0, batch)
+
+    def _query_page(self, version, endpoint, locator, result, offset, batch) -> Response:
+        records = result.page(offset, batch)
+        names = [f.name for f in result.query.fields]
+        object_name = result.object_name
+        url_prefix = f"/services/data/v{version}/sobjects/{object_name}/"
+        shaped = []
+        for record in records:
+            item = {"attributes": {"type": object_name, "url": url_prefix + record["Id"]}}
+            for name in names:
+                item[name] = record[name]
+            shaped.append(item)
+        next_offset = offset + len(records)
+        payload = {"totalSize": result.total_size, "done": next_offset >= result.total_size}
+        if not payload["done"]:
+            payload["nextRecordsUrl"] = f"/services/data/v{version}/{endpoint}/{locator}-{next_offset}"
+        payload["records"] = shaped
+        return _json(200, payload)
+
+
+def _batch_size(header: str) -> int:
+    match = re.search(r"batchSize\s*=\s*(\d+)", header)
+    if not match:
+        return QUERY_BATCH_DEFAULT
+    return max(QUERY_BATCH_MIN, min(QUERY_BATCH_DEFAULT, int(match.group(1))))
+
+
+def _kind_of(method: str, rest_path: str, environ) -> str:
+    parts = [p for p in rest_path.split("/") if p]
+    if not parts:
+        return "resources"
+    head = parts[0]
+    if head == "limits":
+        return "limits"
+    if head == "sobjects":
+        return "describe" if parts[-1] == "describe" or len(parts) <= 2 else "retrieve"
+    if head in ("query", "queryAll"):
+        if len(parts) > 1:
+            return "query_more"
+        query = parse_qs(environ.get("QUERY_STRING", "")).get("q", [""])[0]
+        return "count" if re.match(r"\s*select\s+count\s*\(\s*\)", query, re.I) else "query"
+    if head == "jobs":
+        if len(parts) <= 2:
+            return "bulk_create"
+        return "bulk_results" if parts[-1] == "results" else "bulk_poll"
+    return "other"

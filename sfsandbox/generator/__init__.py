@@ -1,0 +1,37 @@
+"""Deterministic, lazy record generation.
+
+Every record is a pure function of (seed, object, index): nothing is stored per record, so a
+1,000,000-record org costs only the small per-object tables in `OrgShape` (deleted and messy
+indices). Parent/child links use round-robin arithmetic (the contacts of account `a` are
+`a, a + nAccounts, ...`) so a child can find siblings and parents without any index.
+
+Modules: `shape` (counts, deleted and messy records), `clock` (dates), `draws` (random
+streams), `base` (shared helpers), one builder module per object family (`users`, `sales`,
+`pricing`, `orders`) and `factory`, which puts them together.
+"""
+
+from sfsandbox.generator.clock import NOW, format_date, format_datetime
+from sfsandbox.generator.draws import Draws
+from sfsandbox.generator.factory import RecordFactory
+from sfsandbox.generator.shape import (
+    DELETED_RATE,
+    MESSY_KINDS,
+    MESSY_RATE,
+    PROPORTIONS,
+    OrgShape,
+    record_counts,
+)
+
+__all__ = [
+    "DELETED_RATE",
+    "MESSY_KINDS",
+    "MESSY_RATE",
+    "NOW",
+    "PROPORTIONS",
+    "Draws",
+    "OrgShape",
+    "RecordFactory",
+    "format_date",
+    "format_datetime",
+    "record_counts",
+]

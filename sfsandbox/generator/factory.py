@@ -1,0 +1,35 @@
+"""RecordFactory: the index-th record of any object, from the per-family builders."""
+
+from __future__ import annotations
+
+from sfsandbox import wordlists as words
+from sfsandbox.generator.orders import OrderBuilders
+from sfsandbox.generator.pricing import PricingBuilders
+from sfsandbox.generator.sales import SalesBuilders
+from sfsandbox.generator.shape import OrgShape
+from sfsandbox.generator.users import UserBuilders
+
+
+class RecordFactory(UserBuilders, SalesBuilders, PricingBuilders, OrderBuilders):
+    """Builds the index-th record of an object, with every field as the REST API returns it."""
+
+    def __init__(self, shape: OrgShape, *, multi_currency: bool = False):
+        self.shape = shape
+        self.counts = shape.counts
+        self.multi_currency = multi_currency
+        self._object_numbers = {name: n for n, name in enumerate(shape.counts)}
+        self._builders = {
+            "User": self._user,
+            "Account": self._account,
+            "Contact": self._contact,
+            "Opportunity": self._opportunity,
+            "Product2": self._product,
+            "Pricebook2": self._pricebook,
+            "PricebookEntry": self._pricebook_entry,
+            "Order": self._order,
+            "OrderItem": self._order_item,
+            "Quote": self._quote,
+            "QuoteLineItem": self._quote_line_item,
+        }
+        self._build_pools()
+        self._long_text = "".join(words.LOREM[i % len(words.LOREM)] for i in range(700))

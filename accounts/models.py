@@ -1,7 +1,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from common.models import BaseOrgModel, ci_unique
+from common.models import BaseOrgModel, ci_unique, custom_fields_field, owner_field
 
 
 class Industry(models.TextChoices):
@@ -56,6 +56,11 @@ class Account(BaseOrgModel):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     description = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    owner = owner_field()
+    custom_fields = custom_fields_field()
 
     class Meta:
         ordering = ["name"]

@@ -7,6 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from .rls import current_org_id
 
@@ -68,7 +69,8 @@ class OrgScopedManager(models.Manager):
 
 class BaseModel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: an import sets it from the source's creation date (CreatedDate).
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -111,6 +113,21 @@ class Profile(BaseModel):
     @property
     def is_admin(self):
         return self.role == Role.ADMIN
+
+
+def owner_field():
+    """The member who owns a record (NOTES 8.1); nullable, kept when the member leaves."""
+    return models.ForeignKey(
+        "common.Profile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+def custom_fields_field():
+    """Custom fields keyed by API name (NOTES 8.4). The database default '{}' keeps an
+    INSERT that omits the column (the importer's COPY) from writing NULL."""
+    return models.JSONField(
+        default=dict, blank=True, db_default=models.Value({}, output_field=models.JSONField())
+    )
 
 
 def ci_unique(field, model_name, condition=None):

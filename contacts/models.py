@@ -1,6 +1,6 @@
 from django.db import models
 
-from common.models import BaseOrgModel, ci_unique
+from common.models import BaseOrgModel, ci_unique, custom_fields_field, owner_field
 
 
 class Contact(BaseOrgModel):
@@ -20,6 +20,11 @@ class Contact(BaseOrgModel):
     postcode = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     description = models.TextField(blank=True)
+    reports_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+    )
+    owner = owner_field()
+    custom_fields = custom_fields_field()
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -1,6 +1,6 @@
 from django.db import models
 
-from common.models import BaseOrgModel
+from common.models import BaseOrgModel, custom_fields_field, owner_field
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -13,6 +13,7 @@ class Product(BaseOrgModel):
     currency = models.CharField(max_length=3, blank=True)
     category = models.CharField(max_length=100, blank=True)
     is_active = models.BooleanField(default=True)
+    custom_fields = custom_fields_field()
 
     class Meta:
         ordering = ["name"]
@@ -22,6 +23,24 @@ class Product(BaseOrgModel):
 
     def __str__(self):
         return self.name
+
+
+class ProductPrice(BaseOrgModel):
+    """One price book entry of a product (Salesforce PricebookEntry)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
+    price_book = models.CharField(max_length=255, help_text="The price book's name")
+    is_standard = models.BooleanField(default=False, db_default=False)
+    currency = models.CharField(max_length=3, blank=True)
+    unit_price = models.DecimalField(**MONEY, null=True, blank=True)
+    is_active = models.BooleanField(default=True, db_default=True)
+    custom_fields = custom_fields_field()
+
+    class Meta:
+        ordering = ["-is_standard", "price_book", "currency"]
+
+    def __str__(self):
+        return f"{self.price_book} {self.currency} {self.unit_price}".strip()
 
 
 class EstimateStatus(models.TextChoices):
@@ -56,6 +75,8 @@ class Estimate(BaseOrgModel):
     issue_date = models.DateField(null=True, blank=True)
     expiry_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    owner = owner_field()
+    custom_fields = custom_fields_field()
 
     class Meta:
         ordering = ["-created_at"]
@@ -75,6 +96,7 @@ class EstimateLineItem(BaseOrgModel):
     discount = models.DecimalField(**MONEY, null=True, blank=True)
     total = models.DecimalField(**MONEY, null=True, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
+    custom_fields = custom_fields_field()
 
     class Meta:
         ordering = ["estimate", "sort_order"]

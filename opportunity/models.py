@@ -1,7 +1,8 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from common.models import BaseOrgModel
+from common.models import BaseOrgModel, custom_fields_field, owner_field
+from invoices.models import MONEY
 
 
 class Stage(models.TextChoices):
@@ -50,6 +51,8 @@ class Opportunity(BaseOrgModel):
     lead_source = models.CharField(max_length=20, choices=LeadSource.choices, blank=True)
     opportunity_type = models.CharField(max_length=20, choices=OpportunityType.choices, blank=True)
     description = models.TextField(blank=True)
+    owner = owner_field()
+    custom_fields = custom_fields_field()
 
     class Meta:
         ordering = ["-created_at"]
@@ -67,3 +70,40 @@ class Opportunity(BaseOrgModel):
 
     def __str__(self):
         return self.name
+
+
+class OpportunityLineItem(BaseOrgModel):
+    """A product on a deal (Salesforce OpportunityLineItem)."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="line_items")
+    product = models.ForeignKey("invoices.Product", null=True, blank=True, on_delete=models.SET_NULL)
+    name = models.CharField(max_length=255, blank=True)
+    # Salesforce's Quantity is a double; kept like OrderLineItem/EstimateLineItem.quantity.
+    quantity = models.DecimalField(max_digits=14, decimal_places=2, default=1, db_default=1)
+    unit_price = models.DecimalField(**MONEY, null=True, blank=True)
+    list_price = models.DecimalField(**MONEY, null=True, blank=True)
+    total = models.DecimalField(**MONEY, null=True, blank=True)
+    discount = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Percent",
+    )
+    service_date = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveIntegerField(default=0, db_default=0)
+    custom_fields = custom_fields_field()
+
+    class Meta:
+        ordering = ["sort_order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discount__gte=0, discount__lte=100) | models.Q(discount__isnull=True),
+                name="opportunitylineitem_discount_percent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or f"Line {self.sort_order}"

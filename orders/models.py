@@ -1,6 +1,6 @@
 from django.db import models
 
-from common.models import BaseOrgModel
+from common.models import BaseOrgModel, custom_fields_field, owner_field
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
 
@@ -40,6 +40,8 @@ class Order(BaseOrgModel):
     shipping_postcode = models.CharField(max_length=20, blank=True)
     shipping_country = models.CharField(max_length=2, blank=True)
     description = models.TextField(blank=True)
+    owner = owner_field()
+    custom_fields = custom_fields_field()
 
     class Meta:
         ordering = ["-created_at"]
@@ -57,6 +59,7 @@ class OrderLineItem(BaseOrgModel):
     unit_price = models.DecimalField(**MONEY)
     total = models.DecimalField(**MONEY)
     sort_order = models.PositiveIntegerField(default=0)
+    custom_fields = custom_fields_field()
 
     class Meta:
         ordering = ["order", "sort_order"]

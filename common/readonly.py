@@ -2,6 +2,7 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import ListView
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 
@@ -14,14 +15,64 @@ class OrgReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     model = None
     select_related = ()
+    prefetch_related = ()
 
     def get_queryset(self):
-        return self.model.objects.filter(org_id=self.request.org.pk).select_related(*self.select_related)
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request org
+            return self.model.objects.none()
+        related = list(self.select_related)
+        if _has_field(self.model, "owner"):
+            related.append("owner__user")
+        qs = self.model.objects.filter(org_id=self.request.org.pk)
+        return qs.select_related(*related).prefetch_related(*self.prefetch_related)
 
 
-def read_serializer(model_cls, extra_exclude=()):
+def _has_field(model_cls, name):
+    return any(f.name == name for f in model_cls._meta.get_fields())
+
+
+class OwnerSerializer(serializers.Serializer):
+    """A record's owner: the member (profile) with the user's email and name."""
+
+    id = serializers.UUIDField(help_text="The owner's profile id")
+    email = serializers.EmailField(source="user.email")
+    name = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField())
+    def get_name(self, profile) -> str:
+        return display_name(profile.user)
+
+
+def display_name(user) -> str:
+    return f"{user.first_name} {user.last_name}".strip() or user.email
+
+
+def read_serializer(model_cls, extra_exclude=(), extra_fields=None, name=None):
+    """A ModelSerializer of every field but `org`; `owner` as an object; extra fields added."""
     meta = type("Meta", (), {"model": model_cls, "exclude": ("org", *extra_exclude)})
+    attrs = {"Meta": meta}
+    if _has_field(model_cls, "owner"):
+        attrs["owner"] = OwnerSerializer(read_only=True, allow_null=True)
+    attrs.update(extra_fields or {})
+    return type(name or f"{model_cls.__name__}Serializer", (serializers.ModelSerializer,), attrs)
+
+
+def line_item_serializer(model_cls):
+    """The line item shape shared by opportunities, orders and estimates (NOTES 8.2)."""
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": model_cls,
+            "fields": ("id", "product", "name", "quantity", "unit_price", "total", "sort_order"),
+        },
+    )
     return type(f"{model_cls.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+
+def line_items_field(line_item_model):
+    """`line_items` for a serializer (prefetch `line_items` in the view)."""
+    return line_item_serializer(line_item_model)(many=True, read_only=True)
 
 
 class OrgListView(LoginRequiredMixin, ListView):

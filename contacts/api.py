@@ -6,4 +6,3 @@ from .models import Contact
 class ContactViewSet(OrgReadOnlyViewSet):
     model = Contact
     serializer_class = read_serializer(Contact)
-    select_related = ("account",)

@@ -1,9 +1,11 @@
-from common.readonly import OrgReadOnlyViewSet, read_serializer
+from common.readonly import OrgReadOnlyViewSet, line_items_field, read_serializer
 
-from .models import Opportunity
+from .models import Opportunity, OpportunityLineItem
 
 
 class OpportunityViewSet(OrgReadOnlyViewSet):
     model = Opportunity
-    serializer_class = read_serializer(Opportunity)
-    select_related = ("account",)
+    serializer_class = read_serializer(
+        Opportunity, extra_fields={"line_items": line_items_field(OpportunityLineItem)}
+    )
+    prefetch_related = ("line_items",)

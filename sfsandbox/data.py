@@ -37,6 +37,7 @@ class Org:
         messy_rate: float | None = None,
         deleted_rate: float | None = None,
         read_ahead: bool = False,
+        users: int | None = None,
     ):
         kwargs = {}
         if messy_rate is not None:
@@ -46,7 +47,7 @@ class Org:
         self.records = records
         self.seed = seed
         self.multi_currency = multi_currency
-        self.shape = OrgShape.build(records, seed, **kwargs)
+        self.shape = OrgShape.build(records, seed, users=users, multi_currency=multi_currency, **kwargs)
         self.factory = RecordFactory(self.shape, multi_currency=multi_currency)
         self.objects: dict[str, ObjectDef] = build_objects(
             multi_currency=multi_currency, hidden_fields=hidden_fields
@@ -153,6 +154,8 @@ class Org:
                 {
                     "Id": record_id,
                     "IsDeleted": False,
+                    "CreatedById": self.user_id,
+                    "LastModifiedById": self.user_id,
                     "CreatedDate": now,
                     "LastModifiedDate": now,
                     "SystemModstamp": now,

@@ -14,6 +14,7 @@ _SOAP_TYPES = {
     "string": "xsd:string",
     "textarea": "xsd:string",
     "picklist": "xsd:string",
+    "multipicklist": "xsd:string",
     "email": "xsd:string",
     "phone": "xsd:string",
     "url": "xsd:string",
@@ -25,7 +26,7 @@ _SOAP_TYPES = {
     "datetime": "xsd:dateTime",
     "boolean": "xsd:boolean",
 }
-_TEXT_TYPES = {"string", "textarea", "picklist", "email", "phone", "url", "id", "reference"}
+_TEXT_TYPES = {"string", "textarea", "picklist", "multipicklist", "email", "phone", "url", "id", "reference"}
 
 
 def version_label(version: int) -> str:
@@ -42,6 +43,13 @@ def versions(lowest: int = 31, highest: int = 62) -> list[dict]:
     ]
 
 
+def _default_value(f: FieldDef):
+    # Checkbox defaults are booleans in describe; picklist defaults are flagged per value.
+    if f.type == "boolean" and f.default_value is not None:
+        return f.default_value == "true"
+    return None
+
+
 def describe_field(f: FieldDef) -> dict:
     is_text = f.type in _TEXT_TYPES
     length = f.length if is_text else 0
@@ -49,17 +57,19 @@ def describe_field(f: FieldDef) -> dict:
         "aggregatable": f.type not in ("textarea",),
         "autoNumber": f.auto_number,
         "byteLength": length * 3 if is_text else 0,
-        "calculated": False,
+        "calculated": f.calculated,
+        "calculatedFormula": f.calculated_formula,
         "caseSensitive": False,
         "createable": f.createable,
-        "custom": False,
-        "defaultValue": None,
+        "custom": f.custom,
+        "defaultValue": _default_value(f),
         "defaultedOnCreate": f.defaulted_on_create,
         "digits": f.digits,
         "externalId": False,
         "filterable": f.type != "textarea" or f.length <= 255,
         "groupable": f.type not in ("textarea", "double", "currency", "percent", "datetime"),
-        "htmlFormatted": False,
+        "extraTypeInfo": f.extra_type_info,
+        "htmlFormatted": f.html_formatted,
         "idLookup": f.name == "Id" or f.auto_number,
         "label": f.label,
         "length": length,
@@ -79,7 +89,8 @@ def describe_field(f: FieldDef) -> dict:
         "precision": f.precision,
         "referenceTo": list(f.reference_to),
         "relationshipName": f.relationship_name,
-        "restrictedPicklist": False,
+        "polymorphicForeignKey": f.polymorphic,
+        "restrictedPicklist": f.restricted_picklist,
         "scale": f.scale,
         "soapType": _SOAP_TYPES[f.type],
         "sortable": f.type != "textarea" or f.length <= 255,

@@ -27,6 +27,8 @@ KEY_PREFIXES = {
     "Quote": "0Q0",
     "QuoteLineItem": "0QL",
     "User": "005",
+    "Group": "00G",
+    "OpportunityLineItem": "00k",
     "Organization": "00D",
     "QueryLocator": "01g",
     "AsyncJob": "750",

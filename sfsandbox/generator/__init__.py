@@ -7,9 +7,10 @@ indices). Parent/child links use round-robin arithmetic (the contacts of account
 
 Modules: `shape` (counts, deleted and messy records), `clock` (dates), `draws` (random
 streams), `base` (shared helpers), one builder module per object family (`users`, `sales`,
-`pricing`, `orders`) and `factory`, which puts them together.
+`pricing`, `orders`), `custom` (custom field values) and `factory`, which puts them together.
 """
 
+from sfsandbox.generator.base import DELETED_USER_IDS
 from sfsandbox.generator.clock import NOW, format_date, format_datetime
 from sfsandbox.generator.draws import Draws
 from sfsandbox.generator.factory import RecordFactory
@@ -23,6 +24,11 @@ from sfsandbox.generator.shape import (
 )
 
 __all__ = [
+    "DELETED_USER_IDS",
+    "GROUPS",
+    "USERS",
+    "user_email",
+    "user_emails",
     "DELETED_RATE",
     "MESSY_KINDS",
     "MESSY_RATE",

@@ -10,6 +10,11 @@ from sfsandbox.ids import make_id
 from sfsandbox.schema import CURRENCIES
 
 LONG_TEXT_LENGTH = 32000
+# Owners and creators that point at no User (deleted or purged before an org migration).
+DELETED_USER_IDS = tuple(make_id("User", 900_000_000 + k) for k in range(3))
+QUEUE_INDEX = 0  # Group 0 is the queue "Order Fulfilment"
+# Objects a queue can own (Setup > Queues > Supported Objects): of ours, only Order.
+QUEUE_OWNABLE = frozenset({"Order"})
 _POOL_SIZE = 4096
 
 
@@ -18,6 +23,9 @@ class FactoryBase:
     counts: dict[str, int]
     multi_currency: bool
     _object_numbers: dict[str, int]
+    _builders: dict
+    _custom: dict
+    _product_cache: dict[int, tuple[str, str | None]]
 
     # -- helpers -------------------------------------------------------------------------
     def rng(self, object_name: str, index: int) -> Draws:
@@ -35,25 +43,47 @@ class FactoryBase:
     def id_of(self, object_name: str, index: int) -> str:
         return make_id(object_name, index)
 
-    def _system(self, rng: Draws, object_name: str, index: int, *, owned: bool) -> dict:
+    def _system(
+        self, rng: Draws, object_name: str, index: int, *, owned: bool, currency: str | None = None
+    ) -> dict:
         n = self.counts[object_name]
         position = min(index, n - 1) if n else 0
         created = _HISTORY_START + (NOW - _HISTORY_START - 86400 * 30) * position // max(n, 1)
         created += rng.below(86400)
         modified = min(NOW - 1, created + rng.below(86400 * 400))
+        h = self._hash(40 + self._object_numbers[object_name], index)
         values = {
             "Id": make_id(object_name, index),
             "IsDeleted": index in self.shape.deleted_sets[object_name],
+            "CreatedById": self._user_ref(h >> 16),
             "CreatedDate": format_datetime(created),
+            "LastModifiedById": self._user_ref(h >> 32),
             "LastModifiedDate": format_datetime(modified),
             "SystemModstamp": format_datetime(min(NOW, modified + rng.below(60))),
         }
         if owned:
-            values["OwnerId"] = make_id("User", rng.below(self.counts["User"]))
+            values["OwnerId"] = self._owner(object_name, h)
         if self.multi_currency:
-            values["CurrencyIsoCode"] = CURRENCIES[0] if rng.random() < 0.7 else rng.pick(CURRENCIES)
+            if currency is None:
+                currency = CURRENCIES[0] if rng.random() < 0.7 else rng.pick(CURRENCIES)
+            values["CurrencyIsoCode"] = currency
         values["_created_epoch"] = created
         return values
+
+    def _user_ref(self, h: int) -> str:
+        """A user Id for CreatedById/LastModifiedById: 2% are users that no longer exist."""
+        if h % 50 == 0:
+            return DELETED_USER_IDS[h % len(DELETED_USER_IDS)]
+        return make_id("User", (h >> 8) % self.counts["User"])
+
+    def _owner(self, object_name: str, h: int) -> str:
+        """OwnerId: mostly users; queue-owned Orders (10%); 2% a user that no longer exists."""
+        pick = h % 100
+        if object_name in QUEUE_OWNABLE and pick < 10 and self.counts["Group"]:
+            return make_id("Group", QUEUE_INDEX)
+        if pick >= 98:
+            return DELETED_USER_IDS[h % len(DELETED_USER_IDS)]
+        return make_id("User", (h >> 8) % self.counts["User"])
 
     def _deleted_target(self, object_name: str, index: int) -> str | None:
         deleted = self.shape.deleted[object_name]
@@ -108,6 +138,9 @@ class FactoryBase:
     # -- public --------------------------------------------------------------------------
     def build(self, object_name: str, index: int) -> dict:
         record = self._builders[object_name](index)
+        custom = self._custom.get(object_name)
+        if custom is not None:
+            custom(index, record)
         del record["_created_epoch"]
         return record
 

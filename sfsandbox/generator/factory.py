@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sfsandbox import wordlists as words
+from sfsandbox.generator.custom import CustomValues
 from sfsandbox.generator.orders import OrderBuilders
 from sfsandbox.generator.pricing import PricingBuilders
 from sfsandbox.generator.sales import SalesBuilders
@@ -10,7 +11,7 @@ from sfsandbox.generator.shape import OrgShape
 from sfsandbox.generator.users import UserBuilders
 
 
-class RecordFactory(UserBuilders, SalesBuilders, PricingBuilders, OrderBuilders):
+class RecordFactory(UserBuilders, SalesBuilders, PricingBuilders, OrderBuilders, CustomValues):
     """Builds the index-th record of an object, with every field as the REST API returns it."""
 
     def __init__(self, shape: OrgShape, *, multi_currency: bool = False):
@@ -30,6 +31,20 @@ class RecordFactory(UserBuilders, SalesBuilders, PricingBuilders, OrderBuilders)
             "OrderItem": self._order_item,
             "Quote": self._quote,
             "QuoteLineItem": self._quote_line_item,
+            "Group": self._group,
+            "OpportunityLineItem": self._opportunity_line_item,
         }
+        self._custom = {
+            "Account": self._custom_account,
+            "Contact": self._custom_contact,
+            "Opportunity": self._custom_opportunity,
+            "Product2": self._custom_product,
+            "Order": self._custom_order,
+            "Quote": self._custom_quote,
+            "OpportunityLineItem": self._custom_opportunity_line_item,
+            "OrderItem": self._custom_order_item,
+            "QuoteLineItem": self._custom_quote_line_item,
+        }
+        self._product_cache: dict[int, tuple[str, str | None]] = {}
         self._build_pools()
         self._long_text = "".join(words.LOREM[i % len(words.LOREM)] for i in range(700))

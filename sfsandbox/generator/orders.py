@@ -5,16 +5,20 @@ from __future__ import annotations
 from sfsandbox import wordlists as words
 from sfsandbox.generator.base import FactoryBase
 from sfsandbox.generator.clock import NOW, format_date, format_datetime
+from sfsandbox.generator.shape import ENTRY_CURRENCIES
 from sfsandbox.ids import make_id
 
 
 class OrderBuilders(FactoryBase):
     def order_pricebook_index(self, order: int) -> int:
-        return 0 if order % 5 else self.counts["Pricebook2"] - 1
+        return 0 if order % 5 or self.counts["Pricebook2"] < 2 else 1
+
+    def order_currency(self, order: int) -> int:
+        return 1 if self.multi_currency and self._hash(8, order) % 4 == 0 else 0
 
     def _order(self, i: int) -> dict:
         rng = self.rng("Order", i)
-        rec = self._system(rng, "Order", i, owned=True)
+        rec = self._system(rng, "Order", i, owned=True, currency=ENTRY_CURRENCIES[self.order_currency(i)])
         n_accounts = self.counts["Account"]
         account = i % n_accounts
         opportunity = account if account < self.counts["Opportunity"] else None
@@ -22,6 +26,7 @@ class OrderBuilders(FactoryBase):
         activated = rng.random() < 0.6
         effective = rec["_created_epoch"] + 86400 * rng.between(0, 20)
         items = [self._order_item_amounts(j) for j in self._children(i, "Order", "OrderItem")]
+        items = [(q, p, round(q * p, 2)) for q, p in items]
         rec.update(
             {
                 "OrderNumber": f"{i + 100:08d}",
@@ -58,38 +63,30 @@ class OrderBuilders(FactoryBase):
         """Indices of the (round-robin assigned) children of a parent record."""
         return range(parent, self.counts[child_object], self.counts[parent_object])
 
-    def _line_core(self, object_name: str, i: int, pricebook: int) -> tuple[int, float, float, float, int]:
-        h = self._hash(3 + self._object_numbers[object_name], i)
-        h, product = divmod(h, self.counts["Product2"])
-        h, quantity_pick = divmod(h, 7)
-        h, discount_pick = divmod(h, 4)
-        quantity = (1.0, 1.0, 2.0, 3.0, 5.0, 10.0, 25.0)[quantity_pick]
-        unit_price = self.list_price(product, pricebook)
-        if i in self.shape.messy.get(object_name, {}):
-            quantity, unit_price = ((-2.0, unit_price), (0.0, unit_price), (quantity, -unit_price))[h % 3]
-        discount = (0.0, 0.0, 5.0, 10.0)[discount_pick]
-        return product, quantity, unit_price, discount, pricebook
-
-    def _order_item_amounts(self, i: int) -> tuple[float, float, float]:
+    def _order_item_amounts(self, i: int) -> tuple[float, float]:
         order = i % self.counts["Order"]
-        _, quantity, unit_price, _, _ = self._line_core("OrderItem", i, self.order_pricebook_index(order))
-        return quantity, unit_price, round(quantity * unit_price, 2)
+        _, quantity, unit_price, _, _, _ = self.line_core(
+            "OrderItem", i, self.order_pricebook_index(order), self.order_currency(order)
+        )
+        return quantity, unit_price
 
     def _order_item(self, i: int) -> dict:
         rng = self.rng("OrderItem", i)
-        rec = self._system(rng, "OrderItem", i, owned=False)
         order = i % self.counts["Order"]
-        product, quantity, unit_price, _, pricebook = self._line_core(
-            "OrderItem", i, self.order_pricebook_index(order)
+        currency = self.order_currency(order)
+        rec = self._system(rng, "OrderItem", i, owned=False, currency=ENTRY_CURRENCIES[currency])
+        product, quantity, unit_price, _, entry, list_price = self.line_core(
+            "OrderItem", i, self.order_pricebook_index(order), currency
         )
         rec.update(
             {
                 "OrderId": make_id("Order", order),
                 "Product2Id": make_id("Product2", product),
-                "PricebookEntryId": make_id("PricebookEntry", self.pricebook_entry_index(pricebook, product)),
+                "PricebookEntryId": make_id("PricebookEntry", entry),
                 "Description": None,
                 "Quantity": quantity,
                 "UnitPrice": unit_price,
+                "ListPrice": list_price,
                 "TotalPrice": round(quantity * unit_price, 2),
                 "OrderItemNumber": f"{i + 1:010d}",
             }
@@ -98,13 +95,18 @@ class OrderBuilders(FactoryBase):
 
     def _quote(self, i: int) -> dict:
         rng = self.rng("Quote", i)
-        rec = self._system(rng, "Quote", i, owned=False)
         opportunity = i % self.counts["Opportunity"]
+        currency = self.opportunity_currency(opportunity)
+        pricebook = self.opportunity_pricebook_index(opportunity)
+        rec = self._system(rng, "Quote", i, owned=True, currency=ENTRY_CURRENCIES[currency])
         account = self.opportunity_account_index(opportunity)
         contact = account if account < self.counts["Contact"] else None
-        lines = [self._line_core("QuoteLineItem", j, 0) for j in self._children(i, "Quote", "QuoteLineItem")]
-        subtotal = round(sum(q * p for _, q, p, _, _ in lines), 2)
-        total = round(sum(q * p * (1 - d / 100) for _, q, p, d, _ in lines), 2)
+        lines = [
+            self.line_core("QuoteLineItem", j, pricebook, currency)
+            for j in self._children(i, "Quote", "QuoteLineItem")
+        ]
+        subtotal = round(sum(line[1] * line[2] for line in lines), 2)
+        total = round(sum(line[1] * line[2] * (1 - line[3] / 100) for line in lines), 2)
         tax = round(total * 0.08, 2)
         rec.update(
             {
@@ -114,7 +116,7 @@ class OrderBuilders(FactoryBase):
                 "AccountId": make_id("Account", account),
                 "ContactId": make_id("Contact", contact) if contact is not None else None,
                 "OpportunityId": make_id("Opportunity", opportunity),
-                "Pricebook2Id": make_id("Pricebook2", 0),
+                "Pricebook2Id": make_id("Pricebook2", pricebook),
                 "Subtotal": subtotal,
                 "TotalPrice": total,
                 "Discount": round((1 - total / subtotal) * 100, 2) if subtotal else None,
@@ -135,18 +137,23 @@ class OrderBuilders(FactoryBase):
 
     def _quote_line_item(self, i: int) -> dict:
         rng = self.rng("QuoteLineItem", i)
-        rec = self._system(rng, "QuoteLineItem", i, owned=False)
         quote = i % self.counts["Quote"]
-        product, quantity, unit_price, discount, pricebook = self._line_core("QuoteLineItem", i, 0)
+        opportunity = quote % self.counts["Opportunity"]
+        currency = self.opportunity_currency(opportunity)
+        rec = self._system(rng, "QuoteLineItem", i, owned=False, currency=ENTRY_CURRENCIES[currency])
+        product, quantity, unit_price, discount, entry, list_price = self.line_core(
+            "QuoteLineItem", i, self.opportunity_pricebook_index(opportunity), currency
+        )
         subtotal = round(quantity * unit_price, 2)
         rec.update(
             {
                 "QuoteId": make_id("Quote", quote),
                 "Product2Id": make_id("Product2", product),
-                "PricebookEntryId": make_id("PricebookEntry", self.pricebook_entry_index(pricebook, product)),
+                "PricebookEntryId": make_id("PricebookEntry", entry),
                 "Description": None,
                 "Quantity": quantity,
                 "UnitPrice": unit_price,
+                "ListPrice": list_price,
                 "Subtotal": subtotal,
                 "TotalPrice": round(subtotal * (1 - discount / 100), 2),
                 "Discount": discount,

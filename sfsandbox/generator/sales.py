@@ -5,8 +5,12 @@ from __future__ import annotations
 from sfsandbox import wordlists as words
 from sfsandbox.generator.base import FactoryBase
 from sfsandbox.generator.clock import NOW, format_date
+from sfsandbox.generator.shape import ENTRY_CURRENCIES
 from sfsandbox.ids import make_id
 from sfsandbox.schema import LEAD_SOURCES, OPPORTUNITY_STAGES, OPPORTUNITY_TYPES
+
+# Lookups to records deleted and purged long ago: Ids past the generated range.
+PURGED_INDEX = 800_000_000
 
 
 class SalesBuilders(FactoryBase):
@@ -17,6 +21,7 @@ class SalesBuilders(FactoryBase):
         rec.update(
             {
                 "Name": name,
+                "ParentId": self.account_parent(i),
                 "Type": rng.pick(
                     (
                         "Prospect",
@@ -99,6 +104,7 @@ class SalesBuilders(FactoryBase):
         rec.update(
             {
                 "AccountId": make_id("Account", self.contact_account_index(i)),
+                "ReportsToId": self.contact_manager(i),
                 "Salutation": rng.pick(("Mr.", "Ms.", "Mrs.", "Dr.", None)),
                 "FirstName": first,
                 "LastName": last,
@@ -160,13 +166,15 @@ class SalesBuilders(FactoryBase):
 
     def _opportunity(self, i: int) -> dict:
         rng = self.rng("Opportunity", i)
-        rec = self._system(rng, "Opportunity", i, owned=True)
+        currency = ENTRY_CURRENCIES[self.opportunity_currency(i)]
+        rec = self._system(rng, "Opportunity", i, owned=True, currency=currency)
+        lines = self.opportunity_line_items(i) if self.counts["OpportunityLineItem"] else range(0)
         stage, probability, closed, won = rng.pick(OPPORTUNITY_STAGES)
         account = self.opportunity_account_index(i)
         rec.update(
             {
                 "AccountId": make_id("Account", account),
-                "Name": f"{self._company_name(account)} - {rng.pick(words.OPPORTUNITY_SUFFIXES)}",
+                "Name": self.opportunity_name(i),
                 "Description": rng.pick(words.LOREM).strip() if rng.random() < 0.4 else None,
                 "StageName": stage,
                 "Amount": round(rng.between(500, 500000) + rng.below(100) / 100, 2),
@@ -177,7 +185,10 @@ class SalesBuilders(FactoryBase):
                 "LeadSource": rng.pick(LEAD_SOURCES + (None,)),
                 "IsClosed": closed,
                 "IsWon": won,
-                "Pricebook2Id": make_id("Pricebook2", 0),
+                "Pricebook2Id": make_id("Pricebook2", self.opportunity_pricebook_index(i))
+                if self.counts["Pricebook2"]
+                else None,
+                "HasOpportunityLineItem": bool(lines),
             }
         )
         for kind in self.messy_kinds("Opportunity", i):
@@ -195,5 +206,63 @@ class SalesBuilders(FactoryBase):
             elif kind == "deleted_lookup":
                 rec["AccountId"] = self._deleted_target("Account", i) or rec["AccountId"]
             elif kind == "unicode":
-                rec["Name"] = f"{rng.pick(words.UNICODE_NAMES)} – Erneuerung ✓"
+                pass  # opportunity_name() gives these their unicode name
+        if lines:  # Amount is the sum of the line items' totals, as Salesforce keeps it
+            rec["Amount"] = round(sum(self._line_amounts(j) for j in lines), 2)
         return rec
+
+    def opportunity_name(self, opportunity: int) -> str:
+        h = self._hash(9, opportunity)
+        if "unicode" in self.messy_kinds("Opportunity", opportunity):
+            return f"{words.UNICODE_NAMES[h % len(words.UNICODE_NAMES)]} – Erneuerung ✓"
+        account = self.opportunity_account_index(opportunity)
+        suffix = words.OPPORTUNITY_SUFFIXES[h % len(words.OPPORTUNITY_SUFFIXES)]
+        return f"{self._company_name(account)} - {suffix}"
+
+    # -- hierarchy -----------------------------------------------------------------------
+    # Accounts come in blocks of 10: the block's last account (position 9) is the parent of
+    # positions 0-2, whose Ids sort before it, and position 0 is the parent of 3 (a
+    # grandchild). Position 6 points at an account that was deleted and purged (an Id that
+    # resolves to nothing) in every third block, 7 at a soft-deleted account in every fifth.
+    # Edges only go to positions 9 and 0, whose own parents are 9 or none: no cycles.
+    def account_parent(self, i: int) -> str | None:
+        block, position = divmod(i, 10)
+        root = block * 10 + 9
+        if root >= self.counts["Account"]:
+            return None
+        if position in (0, 1, 2):
+            return make_id("Account", root)
+        if position == 3:
+            return make_id("Account", block * 10)
+        if position == 6 and block % 3 == 1:
+            return make_id("Account", PURGED_INDEX + i)
+        if position == 7 and block % 5 == 2:
+            return self._safe_deleted("Account", i, {0, 1, 2, 3, 6, 7})
+        return None
+
+    # The contacts of an account are c, c + nA, c + 2nA, ... (k = 0, 1, 2, ...): k = 0 and 1
+    # report to k = 2 (sorting after them), k = 3 to k = 0, k = 4 to a purged contact and, for
+    # one account in seven, k = 1 to a soft-deleted contact instead.
+    def contact_manager(self, i: int) -> str | None:
+        accounts = self.counts["Account"]
+        account, k = i % accounts, i // accounts
+        if k in (0, 1):
+            if k == 1 and account % 7 == 3:
+                return self._safe_deleted("Contact", i, {0, 1, 3, 4}, per_account=accounts)
+            manager = account + 2 * accounts
+            return make_id("Contact", manager) if manager < self.counts["Contact"] else None
+        if k == 3:
+            return make_id("Contact", account)
+        if k == 4:
+            return make_id("Contact", PURGED_INDEX + i)
+        return None
+
+    def _safe_deleted(self, object_name: str, i: int, pointing: set[int], per_account: int = 0) -> str | None:
+        """A soft-deleted record whose own parent link is not a dangling one (no cycles)."""
+        deleted = self.shape.deleted[object_name]
+        for offset in range(len(deleted)):
+            candidate = deleted[(i + offset) % len(deleted)]
+            position = candidate // per_account if per_account else candidate % 10
+            if position not in pointing:
+                return make_id(object_name, candidate)
+        return None

@@ -19,7 +19,7 @@ PROPORTIONS = {
 DELETED_RATE = 0.02
 MESSY_RATE = 0.04
 # Objects Salesforce never soft-deletes in practice here (users are deactivated instead).
-_NEVER_DELETED = {"User", "Pricebook2", "PricebookEntry"}
+_NEVER_DELETED = {"User", "Group", "Pricebook2", "PricebookEntry"}
 
 MESSY_KINDS = {
     "Account": (
@@ -59,39 +59,85 @@ MESSY_KINDS = {
     "OrderItem": ("out_of_range",),
     "Quote": ("null_fields", "out_of_range", "unknown_picklist"),
     "QuoteLineItem": ("out_of_range",),
+    "OpportunityLineItem": ("out_of_range",),
 }
 
 
-def record_counts(records: int) -> dict[str, int]:
+DEFAULT_USERS = 8
+_ALL_OBJECTS = (
+    "User",
+    "Account",
+    "Contact",
+    "Opportunity",
+    "Product2",
+    "Pricebook2",
+    "PricebookEntry",
+    "Order",
+    "OrderItem",
+    "Quote",
+    "QuoteLineItem",
+    # Appended, so the random streams of the objects above keep their numbers.
+    "Group",
+    "OpportunityLineItem",
+)
+# Price book entry currencies: the corporate currency, plus EUR in multi-currency orgs.
+ENTRY_CURRENCIES = ("USD", "EUR")
+# Price book slots: (price book index, currency index, share of the priced products).
+# Standard (0) covers every priced product in USD, Partner (1) 60%, Legacy 2019 (2,
+# inactive) 20%; multi-currency orgs add EUR entries for 50% (standard) and 30% (partner).
+# Shares shrink from the standard book, so a custom entry always has its standard entry.
+_SLOTS = ((0, 0, 1.0), (1, 0, 0.6), (2, 0, 0.2))
+_SLOTS_EUR = ((0, 1, 0.5), (1, 1, 0.3))
+# Line items per opportunity cycle through 2, 0, 1, 3 (1.5 on average; some deals have none).
+LINE_ITEMS_CYCLE = (2, 0, 1, 3)
+LINE_ITEMS_START = (0, 2, 2, 3)  # items before opportunity o within its cycle of 4
+
+
+def opportunity_line_item_count(opportunities: int) -> int:
+    cycles, rest = divmod(opportunities, 4)
+    return 6 * cycles + LINE_ITEMS_START[rest]
+
+
+def pricebook_slots(
+    products: int, pricebooks: int, multi_currency: bool
+) -> tuple[tuple[int, int, int, int], ...]:
+    """(price book, currency index, first entry index, size) of each block of entries.
+
+    The last products (5%, at least one in orgs with 3 or more products) have no entry.
+    """
+    priced = products - max(1, products // 20) if products >= 3 else products
+    slots = []
+    start = 0
+    for book, currency, share in _SLOTS + (_SLOTS_EUR if multi_currency else ()):
+        if book >= pricebooks:
+            continue
+        size = max(1, round(priced * share)) if priced else 0
+        slots.append((book, currency, start, size))
+        start += size
+    return tuple(slots)
+
+
+def record_counts(records: int, *, users: int | None = None, multi_currency: bool = False) -> dict[str, int]:
     """How many records each object gets for an org of `records` total (at least 1 each).
 
-    records=0 is an org of sample data only: just the sandbox user is generated.
+    records=0 is an org of sample data only: just the sandbox user is generated. The two
+    Groups and the OpportunityLineItems come on top of `records`.
     """
     if records <= 0:
-        return {
-            name: (1 if name == "User" else 0)
-            for name in (
-                "User",
-                "Account",
-                "Contact",
-                "Opportunity",
-                "Product2",
-                "Pricebook2",
-                "PricebookEntry",
-                "Order",
-                "OrderItem",
-                "Quote",
-                "QuoteLineItem",
-            )
-        }
-    counts = {"User": max(1, min(100, records // 2000))}
+        counts = dict.fromkeys(_ALL_OBJECTS, 0)
+        counts["User"] = users if users is not None else 1
+        return counts
+    counts = {"User": max(1, users if users is not None else DEFAULT_USERS)}
     for name in ("Account", "Contact", "Opportunity", "Product2"):
         counts[name] = max(1, round(records * PROPORTIONS[name]))
-    counts["Pricebook2"] = 2 if records >= 50 else 1
-    counts["PricebookEntry"] = counts["Product2"] * counts["Pricebook2"]
+    counts["Pricebook2"] = 3 if records >= 50 else 1
+    slots = pricebook_slots(counts["Product2"], counts["Pricebook2"], multi_currency)
+    counts["PricebookEntry"] = sum(size for *_, size in slots)
     for name in ("Order", "OrderItem", "Quote"):
         counts[name] = max(1, round(records * PROPORTIONS[name]))
     counts["QuoteLineItem"] = max(1, records - sum(counts.values()))
+    counts["Group"] = 2  # a queue and a public group
+    counts["OpportunityLineItem"] = opportunity_line_item_count(counts["Opportunity"])
     return counts
 
 
@@ -101,15 +147,27 @@ class OrgShape:
 
     seed: int
     counts: dict[str, int]
+    pricebook_slots: tuple[tuple[int, int, int, int], ...] = ()
     deleted: dict[str, list[int]] = field(default_factory=dict)  # sorted indices
     deleted_sets: dict[str, frozenset[int]] = field(default_factory=dict)
     messy: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, records: int, seed: int, *, deleted_rate: float = DELETED_RATE, messy_rate: float = MESSY_RATE
+        cls,
+        records: int,
+        seed: int,
+        *,
+        deleted_rate: float = DELETED_RATE,
+        messy_rate: float = MESSY_RATE,
+        users: int | None = None,
+        multi_currency: bool = False,
     ) -> OrgShape:
-        shape = cls(seed=seed, counts=record_counts(records))
+        counts = record_counts(records, users=users, multi_currency=multi_currency)
+        slots = (
+            pricebook_slots(counts["Product2"], counts["Pricebook2"], multi_currency) if records > 0 else ()
+        )
+        shape = cls(seed=seed, counts=counts, pricebook_slots=slots)
         chooser = random.Random(f"sfsandbox-shape-{seed}")
         for name, n in shape.counts.items():
             deleted: list[int] = []

@@ -4,13 +4,15 @@ Lengths, types and picklist values follow the Salesforce Field Reference Guide
 (https://developer.salesforce.com/docs/atlas.en-us.sfFieldRef.meta/sfFieldRef/) for the
 standard objects; only the fields the importer reads (plus system fields) are modelled.
 
-`fields` has the definitions and constructors, `picklists` the standard values, and one
-module per object family (`users`, `sales`, `pricing`, `orders`) its objects.
+`fields` has the definitions and constructors, `picklists` the standard values, one
+module per object family (`users`, `sales`, `pricing`, `orders`) its objects, and `custom`
+the org's custom fields.
 """
 
 from __future__ import annotations
 
 from sfsandbox.schema import orders, pricing, sales, users
+from sfsandbox.schema.custom import CUSTOM_FIELDS, HIDDEN_CUSTOM_FIELDS
 from sfsandbox.schema.fields import FieldDef, ObjectDef, _object, _picklist
 from sfsandbox.schema.picklists import (
     ACCOUNT_TYPES,
@@ -42,10 +44,12 @@ __all__ = [
     "TIME_ZONES",
     "FieldDef",
     "ObjectDef",
+    "CUSTOM_FIELDS",
+    "HIDDEN_CUSTOM_FIELDS",
     "build_objects",
 ]
 
-# Objects without an owner in Salesforce (detail records, price books, users) get no OwnerId.
+# OwnerId only where Salesforce has it: not on detail records, price books, products or users.
 _OBJECT_FIELDS: dict[str, tuple[str, str, tuple[FieldDef, ...]]] = {
     **users.OBJECTS,
     **sales.OBJECTS,
@@ -55,6 +59,8 @@ _OBJECT_FIELDS: dict[str, tuple[str, str, tuple[FieldDef, ...]]] = {
 
 CURRENCY_FIELD = _picklist("CurrencyIsoCode", "Currency ISO Code", CURRENCIES, length=3, default="USD")
 
+_NO_CURRENCY = {"Group"}  # Group has no CurrencyIsoCode
+
 # Generation order: parents before children (lookups point at real records).
 OBJECT_NAMES = tuple(_OBJECT_FIELDS)
 
@@ -62,12 +68,19 @@ OBJECT_NAMES = tuple(_OBJECT_FIELDS)
 def build_objects(
     *, multi_currency: bool = False, hidden_fields: dict[str, list[str]] | None = None
 ) -> dict[str, ObjectDef]:
-    """Object definitions as this org exposes them (field-level security, currencies)."""
-    hidden = {obj: {f.lower() for f in names} for obj, names in (hidden_fields or {}).items()}
+    """Object definitions as this org exposes them (field-level security, currencies).
+
+    The custom fields in HIDDEN_CUSTOM_FIELDS are always hidden, on top of `hidden_fields`.
+    """
+    hidden: dict[str, set[str]] = {}
+    for source in (HIDDEN_CUSTOM_FIELDS, hidden_fields or {}):
+        for obj, names in source.items():
+            hidden.setdefault(obj, set()).update(f.lower() for f in names)
     objects = {}
     for name, (label, plural, fields) in _OBJECT_FIELDS.items():
+        fields = fields + CUSTOM_FIELDS.get(name, ())
         visible = tuple(f for f in fields if f.name.lower() not in hidden.get(name, set()))
-        if multi_currency:
+        if multi_currency and name not in _NO_CURRENCY:
             visible += (CURRENCY_FIELD,)
         objects[name] = _object(name, label, plural, visible)
     return objects

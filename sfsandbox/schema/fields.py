@@ -26,6 +26,16 @@ class FieldDef:
     name_field: bool = False
     auto_number: bool = False
     defaulted_on_create: bool = False
+    custom: bool = False
+    calculated: bool = False  # formula field
+    calculated_formula: str | None = None
+    restricted_picklist: bool = False
+    extra_type_info: str | None = None  # "plaintextarea", "richtextarea", ...
+    html_formatted: bool = False
+
+    @property
+    def polymorphic(self) -> bool:
+        return len(self.reference_to) > 1
 
 
 @dataclass(frozen=True)
@@ -163,36 +173,40 @@ def _date(name: str, label: str, *, nillable: bool = True, writable: bool = True
     return FieldDef(name, "date", label, nillable=nillable, createable=writable, updateable=writable)
 
 
-def _system_fields(*, owned: bool) -> tuple[FieldDef, ...]:
-    system = (
-        _boolean("IsDeleted", "Deleted", writable=False),
-        FieldDef(
-            "CreatedDate",
-            "datetime",
-            "Created Date",
-            nillable=False,
-            createable=False,
-            updateable=False,
-            defaulted_on_create=True,
-        ),
-        FieldDef(
-            "LastModifiedDate",
-            "datetime",
-            "Last Modified Date",
-            nillable=False,
-            createable=False,
-            updateable=False,
-            defaulted_on_create=True,
-        ),
-        FieldDef(
-            "SystemModstamp",
-            "datetime",
-            "System Modstamp",
-            nillable=False,
-            createable=False,
-            updateable=False,
-            defaulted_on_create=True,
-        ),
+def _audit_ref(name: str, label: str, relationship: str) -> FieldDef:
+    return FieldDef(
+        name,
+        "reference",
+        label,
+        length=18,
+        nillable=False,
+        createable=False,
+        updateable=False,
+        reference_to=("User",),
+        relationship_name=relationship,
+        defaulted_on_create=True,
+    )
+
+
+def _stamp(name: str, label: str) -> FieldDef:
+    return FieldDef(
+        name, "datetime", label, nillable=False, createable=False, updateable=False, defaulted_on_create=True
+    )
+
+
+def _system_fields(
+    *, owned: bool, owner_to: tuple[str, ...] = ("User",), deletable: bool = True
+) -> tuple[FieldDef, ...]:
+    """IsDeleted (not on User or Group), the audit fields every object has, and OwnerId."""
+    system: tuple[FieldDef, ...] = ()
+    if deletable:
+        system += (_boolean("IsDeleted", "Deleted", writable=False),)
+    system += (
+        _audit_ref("CreatedById", "Created By ID", "CreatedBy"),
+        _stamp("CreatedDate", "Created Date"),
+        _audit_ref("LastModifiedById", "Last Modified By ID", "LastModifiedBy"),
+        _stamp("LastModifiedDate", "Last Modified Date"),
+        _stamp("SystemModstamp", "System Modstamp"),
     )
     if owned:
         owner = FieldDef(
@@ -201,7 +215,7 @@ def _system_fields(*, owned: bool) -> tuple[FieldDef, ...]:
             "Owner ID",
             length=18,
             nillable=False,
-            reference_to=("User",),
+            reference_to=owner_to,
             relationship_name="Owner",
             defaulted_on_create=True,
         )

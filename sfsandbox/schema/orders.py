@@ -49,7 +49,7 @@ OBJECTS = {
             _textarea("Description", "Description", 32000),
             *_address("Billing", "Billing"),
             *_address("Shipping", "Shipping"),
-            *_system_fields(owned=True),
+            *_system_fields(owned=True, owner_to=("Group", "User")),
         ),
     ),
     "OrderItem": (
@@ -63,6 +63,7 @@ OBJECTS = {
             _text("Description", "Line Description", 255),
             _number("Quantity", "Quantity", "double", 18, 2, nillable=False),
             _currency("UnitPrice", "Unit Price"),
+            _currency("ListPrice", "List Price", writable=False),
             _currency("TotalPrice", "Total Price", writable=False),
             FieldDef(
                 "OrderItemNumber",
@@ -108,7 +109,7 @@ OBJECTS = {
             _currency("GrandTotal", "Grand Total", writable=False),
             _date("ExpirationDate", "Expiration Date"),
             _textarea("Description", "Description", 32000),
-            *_system_fields(owned=False),
+            *_system_fields(owned=True),
         ),
     ),
     "QuoteLineItem": (
@@ -122,6 +123,7 @@ OBJECTS = {
             _text("Description", "Line Item Description", 255),
             _number("Quantity", "Quantity", "double", 12, 2, nillable=False),
             _currency("UnitPrice", "Sales Price"),
+            _currency("ListPrice", "List Price", writable=False),
             _currency("Subtotal", "Subtotal", writable=False),
             _currency("TotalPrice", "Total Price", writable=False),
             _number("Discount", "Discount", "percent", 5, 2),

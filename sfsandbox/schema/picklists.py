@@ -78,3 +78,18 @@ PRODUCT_FAMILIES = ("None", "Hardware", "Software", "Services", "Training")
 SALUTATIONS = ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.")
 CURRENCIES = ("USD", "EUR", "GBP", "JPY")
 TIME_ZONES = ("America/Los_Angeles", "America/New_York", "Europe/London", "Europe/Berlin")
+# Group.Type values (Object Reference, Group).
+GROUP_TYPES = (
+    "AllCustomerPortal",
+    "Manager",
+    "ManagerAndSubordinatesInternal",
+    "Organization",
+    "PRMOrganization",
+    "Queue",
+    "Regular",
+    "Role",
+    "RoleAndInternalSubordinates",
+    "RoleAndSubordinates",
+    "Territory",
+    "TerritoryAndSubordinates",
+)

@@ -1,11 +1,18 @@
-"""Product2, Pricebook2 and PricebookEntry."""
+"""Product2, Pricebook2, PricebookEntry and OpportunityLineItem (products on deals).
+
+OpportunityLineItem: https://developer.salesforce.com/docs/atlas.en-us.sfFieldRef.meta/sfFieldRef/salesforce_field_reference_OpportunityLineItem.htm
+(Name is "Opportunity Product Name", 376 = 120 for the opportunity's name + 1 + 255 for the product's).
+"""
 
 from __future__ import annotations
 
 from sfsandbox.schema.fields import (
+    FieldDef,
     _boolean,
     _currency,
+    _date,
     _id,
+    _number,
     _picklist,
     _ref,
     _system_fields,
@@ -52,6 +59,28 @@ OBJECTS = {
             _boolean("IsActive", "Active"),
             _boolean("UseStandardPrice", "Use Standard Price"),
             _text("ProductCode", "Product Code", 255, writable=False),
+            *_system_fields(owned=False),
+        ),
+    ),
+    "OpportunityLineItem": (
+        "Opportunity Product",
+        "Opportunity Product",
+        (
+            _id(),
+            _ref("OpportunityId", "Opportunity ID", "Opportunity", nillable=False, writable=False),
+            _ref("Product2Id", "Product ID", "Product2"),
+            _ref("PricebookEntryId", "Price Book Entry ID", "PricebookEntry"),
+            _text("Name", "Opportunity Product Name", 376, name_field=True, writable=False),
+            _text("ProductCode", "Product Code", 255, writable=False),
+            _text("Description", "Line Description", 255),
+            _number("Quantity", "Quantity", "double", 12, 2, nillable=False),
+            _currency("UnitPrice", "Sales Price"),
+            _currency("ListPrice", "List Price", writable=False),
+            _currency("Subtotal", "Subtotal", writable=False),
+            _currency("TotalPrice", "Total Price"),
+            _number("Discount", "Discount", "percent", 5, 2),
+            _date("ServiceDate", "Date"),
+            FieldDef("SortOrder", "int", "Sort Order", digits=9),
             *_system_fields(owned=False),
         ),
     ),

@@ -32,6 +32,7 @@ OBJECTS = {
         (
             _id(),
             _text("Name", "Account Name", 255, nillable=False, name_field=True),
+            _ref("ParentId", "Parent Account ID", "Account"),
             _picklist("Type", "Account Type", ACCOUNT_TYPES),
             _text("AccountNumber", "Account Number", 40),
             FieldDef("Website", "url", "Website", length=255),
@@ -52,6 +53,7 @@ OBJECTS = {
         (
             _id(),
             _ref("AccountId", "Account ID", "Account"),
+            _ref("ReportsToId", "Reports To ID", "Contact"),
             _picklist("Salutation", "Salutation", SALUTATIONS, length=40),
             _text("FirstName", "First Name", 40),
             _text("LastName", "Last Name", 80, nillable=False),
@@ -87,6 +89,7 @@ OBJECTS = {
             _picklist("LeadSource", "Lead Source", LEAD_SOURCES),
             _boolean("IsClosed", "Closed", writable=False),
             _boolean("IsWon", "Won", writable=False),
+            _boolean("HasOpportunityLineItem", "Has Line Item", writable=False),
             _ref("Pricebook2Id", "Price Book ID", "Pricebook2"),
             *_system_fields(owned=True),
         ),

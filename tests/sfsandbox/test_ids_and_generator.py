@@ -2,7 +2,7 @@ import pytest
 
 from sfsandbox import ids
 from sfsandbox.data import Org
-from sfsandbox.generator import MESSY_KINDS, record_counts
+from sfsandbox.generator import DELETED_USER_IDS, MESSY_KINDS, record_counts
 
 
 def test_case_safe_suffix_matches_real_salesforce_ids():
@@ -25,7 +25,9 @@ def test_counts_follow_documented_proportions():
     counts = record_counts(1_000_000)
     assert counts["Account"] == 100_000
     assert counts["Contact"] == 240_000
+    on_top = counts.pop("Group") + counts.pop("OpportunityLineItem")
     assert sum(counts.values()) == 1_000_000
+    assert on_top == 2 + 210_000  # 1.5 line items per opportunity
     assert all(n >= 1 for n in record_counts(10).values())
 
 
@@ -46,11 +48,15 @@ def test_lookups_point_at_real_records():
         ("QuoteLineItem", "QuoteId", "Quote"),
         ("Quote", "OpportunityId", "Opportunity"),
         ("Order", "OwnerId", "User"),
+        ("OpportunityLineItem", "PricebookEntryId", "PricebookEntry"),
+        ("OpportunityLineItem", "OpportunityId", "Opportunity"),
     ):
         for index in range(0, org.generated_count(object_name), 7):
             value = org.record_at(object_name, index)[field]
-            if value is not None:
-                assert org.get(target, value) is not None, (object_name, field, value)
+            owner_queue = field == "OwnerId" and value.startswith("00G")
+            if value is not None and value not in DELETED_USER_IDS:
+                found = org.get("Group" if owner_queue else target, value)
+                assert found is not None, (object_name, field, value)
     item = org.record_at("OrderItem", 3)
     entry = org.get("PricebookEntry", item["PricebookEntryId"])
     assert entry["Product2Id"] == item["Product2Id"]

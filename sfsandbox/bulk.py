@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sfsandbox import ids
+from sfsandbox import ids, rows
 from sfsandbox.generator import format_datetime
 from sfsandbox.query import ResultSet
 
@@ -123,7 +123,9 @@ def decode_locator(locator: str) -> int | None:
 
 def csv_page(job: QueryJob, offset: int, max_records: int) -> tuple[bytes, int, str]:
     """(CSV body, number of records, next locator or "null") for one results page."""
-    fields = [f.name for f in job.result.query.fields]
+    query = job.result.query
+    relations = rows.has_relations(query)
+    fields = rows.csv_columns(query) if relations else [f.name for f in query.fields]
     records = job.result.page(offset, max_records)
     buffer = io.StringIO()
     writer = csv.writer(
@@ -134,7 +136,11 @@ def csv_page(job: QueryJob, offset: int, max_records: int) -> tuple[bytes, int, 
     )
     writer.writerow(fields)
     for record in records:
-        writer.writerow([_csv_value(record.get(name)) for name in fields])
+        if relations:
+            values = rows.csv_values(job.result.org, query, record, job.result.include_deleted)
+            writer.writerow([_csv_value(value) for value in values])
+        else:
+            writer.writerow([_csv_value(record.get(name)) for name in fields])
     next_offset = offset + len(records)
     locator = encode_locator(next_offset) if next_offset < job.result.total_size else "null"
     return buffer.getvalue().encode("utf-8"), len(records), locator

@@ -20,6 +20,7 @@ class ResultSet:
         self.org = org
         self.query = query
         self.object_name = query.object_name
+        self.include_deleted = include_deleted
         # /query never returns deleted rows; /queryAll returns them unless WHERE excludes.
         self.deleted_filter = query.deleted_filter if include_deleted else False
         self._always_empty = not include_deleted and query.deleted_filter is True

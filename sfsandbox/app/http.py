@@ -6,6 +6,8 @@ Error codes and statuses: https://developer.salesforce.com/docs/atlas.en-us.api_
 from __future__ import annotations
 
 import json
+import re
+from decimal import Decimal
 
 _JSON = "application/json;charset=UTF-8"
 _STATUS_TEXT = {
@@ -37,8 +39,23 @@ class Response:
         self.headers += headers or []
 
 
+_EXACT = re.compile(rb'"\\u0000N([-+0-9.Ee]+)"')
+
+
+def _exact_number(value):
+    # Decimal values (numbers a float cannot hold exactly) go out as their digits: json
+    # has no hook for raw numbers, so they travel as a marked string and are unquoted after.
+    if isinstance(value, Decimal):
+        return "\x00N" + format(value, "f")
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def _json(status: int, payload, headers=None) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_exact_number).encode(
+        "utf-8"
+    )
+    if b"\\u0000N" in body:
+        body = _EXACT.sub(rb"\1", body)
     return Response(status, body, headers=headers)
 
 

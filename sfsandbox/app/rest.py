@@ -6,7 +6,7 @@ import re
 import time
 from urllib.parse import parse_qs
 
-from sfsandbox import describe, ids
+from sfsandbox import describe, ids, rows
 from sfsandbox.app.http import Response, _bearer, _ConnectionReset, _json, rest_error
 from sfsandbox.query import ResultSet
 from sfsandbox.soql import SoqlError, parse
@@ -169,17 +169,22 @@ class RestHandlers:
         return self._query_page(version, endpoint, locator, result, 0, batch)
 
     def _query_page(self, version, endpoint, locator, result, offset, batch) -> Response:
-        records = result.page(offset, batch)
+        records = [] if rows.has_relations(result.query) else result.page(offset, batch)
         names = [f.name for f in result.query.fields]
         object_name = result.object_name
         url_prefix = f"/services/data/v{version}/sobjects/{object_name}/"
         shaped = []
+        if rows.has_relations(result.query):
+            include_deleted = result.include_deleted
+            records = result.page(offset, batch)
+            shaped = [rows.json_row(self.org, result.query, r, version, include_deleted) for r in records]
+            records = []
         for record in records:
             item = {"attributes": {"type": object_name, "url": url_prefix + record["Id"]}}
             for name in names:
                 item[name] = record[name]
             shaped.append(item)
-        next_offset = offset + len(records)
+        next_offset = offset + len(shaped)
         payload = {"totalSize": result.total_size, "done": next_offset >= result.total_size}
         if not payload["done"]:
             payload["nextRecordsUrl"] = f"/services/data/v{version}/{endpoint}/{locator}-{next_offset}"

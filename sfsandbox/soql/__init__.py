@@ -3,7 +3,8 @@
 Supported: SELECT fields | COUNT() | COUNT(field) FROM Object [WHERE ...] [ORDER BY f [ASC|DESC]
 [NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n]. WHERE has =, !=, <>, <, <=, >, >=, IN, NOT IN,
 LIKE, AND, OR, NOT and parentheses; literals are strings, numbers, true/false, null, dates,
-datetimes and the day-based date literals (TODAY, LAST_N_DAYS:n ...).
+datetimes and the day-based date literals (TODAY, LAST_N_DAYS:n ...). SELECT takes parent
+relationship fields one level deep (`Product2.Name`, `Owner.Name`, `Primary_Contact__r.Email`).
 
 Errors carry Salesforce's error codes (MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE,
 INVALID_QUERY_FILTER_OPERATOR) and its message layout: the query line, a caret under the
@@ -13,6 +14,15 @@ offending token, "ERROR at Row:r:Column:c", then the reason.
 """
 
 from sfsandbox.soql.lexer import SoqlError, _normalize_datetime, normalize_datetime
-from sfsandbox.soql.parser import OrderItem, Query, parse
+from sfsandbox.soql.parser import NAME_OBJECT_FIELDS, OrderItem, Query, Relation, parse
 
-__all__ = ["OrderItem", "Query", "SoqlError", "_normalize_datetime", "normalize_datetime", "parse"]
+__all__ = [
+    "NAME_OBJECT_FIELDS",
+    "OrderItem",
+    "Query",
+    "Relation",
+    "SoqlError",
+    "_normalize_datetime",
+    "normalize_datetime",
+    "parse",
+]

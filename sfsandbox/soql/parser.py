@@ -30,6 +30,35 @@ class OrderItem:
     nulls_first: bool
 
 
+# The fields of Salesforce's "Name" object, which a polymorphic lookup (Order.Owner: a User
+# or a queue) exposes: https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-name.html
+NAME_OBJECT_FIELDS = {
+    name.lower(): FieldDef(name, type_, name, length=length)
+    for name, type_, length in (
+        ("Id", "id", 18),
+        ("Name", "string", 255),
+        ("Type", "picklist", 40),
+        ("Alias", "string", 8),
+        ("Email", "email", 80),
+        ("FirstName", "string", 40),
+        ("LastName", "string", 80),
+        ("IsActive", "boolean", 0),
+        ("Title", "string", 80),
+        ("Username", "string", 80),
+    )
+}
+
+
+@dataclass
+class Relation:
+    """A parent relationship in SELECT (`Product2.Name`): one nested object per relationship."""
+
+    name: str  # relationshipName as describe spells it
+    reference: FieldDef  # the lookup field (Product2Id)
+    target: str | None  # the parent object, or None when polymorphic ("Name" object)
+    fields: list[FieldDef] = field(default_factory=list)
+
+
 @dataclass
 class Query:
     object_name: str
@@ -43,6 +72,8 @@ class Query:
     order_by: list[OrderItem] = field(default_factory=list)
     limit: int | None = None
     offset: int = 0
+    # SELECT in order: FieldDef for a field of the object, Relation for a parent's fields.
+    select: list = field(default_factory=list)
 
     @property
     def ordered_by_id(self) -> bool:
@@ -115,9 +146,24 @@ class _Parser:
                 code="INVALID_TYPE",
             )
         self.obj = obj
-        fields = [self._field(token) for token in select_tokens]
+        select: list = []
+        relations: dict[str, Relation] = {}
+        for token in select_tokens:
+            if "." in token.text:
+                relation, parent_field = self._relationship_field(token)
+                if relation.name.lower() not in relations:
+                    relations[relation.name.lower()] = relation
+                    select.append(relation)
+                known = relations[relation.name.lower()]
+                if parent_field not in known.fields:
+                    known.fields.append(parent_field)
+            else:
+                found = self._field(token)
+                if found not in select:
+                    select.append(found)
+        fields = [item for item in select if isinstance(item, FieldDef)]
         count_field = self._field(count_token) if count_token else None
-        query = Query(obj.name, fields, is_count, count_field, predicate=None)
+        query = Query(obj.name, fields, is_count, count_field, predicate=None, select=select)
         if self.keyword("WHERE"):
             expression = self._or()
             self._split_fast_path(expression, query)
@@ -181,6 +227,51 @@ class _Parser:
                 code="INVALID_FIELD",
             )
         return found
+
+    def _relationship_field(self, token: Token) -> tuple[Relation, FieldDef]:
+        """`Rel.Field` one level deep: Rel is a lookup's relationshipName (Owner, Product2, X__r)."""
+        assert self.obj is not None
+        parts = token.text.split(".")
+        reference = next(
+            (
+                f
+                for f in self.obj.fields
+                if f.relationship_name and f.relationship_name.lower() == parts[0].lower()
+            ),
+            None,
+        )
+        if reference is None or len(parts) != 2:
+            self.fail(
+                token,
+                (
+                    f"Didn't understand relationship '{parts[0]}' in field path. If you are "
+                    "attempting to use a custom relationship, be sure to append the '__r' after "
+                    "the custom relationship name. Please reference your WSDL or the describe call "
+                    "for the appropriate names."
+                ),
+                code="INVALID_FIELD",
+            )
+        assert reference is not None and reference.relationship_name is not None
+        if reference.polymorphic:
+            target, entity = None, "Name"
+            found = NAME_OBJECT_FIELDS.get(parts[1].lower())
+        else:
+            target = entity = reference.reference_to[0]
+            parent = self.objects.get(target)
+            found = parent.get(parts[1]) if parent is not None else None
+        if found is None:
+            self.fail(
+                token,
+                (
+                    f"No such column '{parts[1]}' on entity '{entity}'. If you are "
+                    "attempting to use a custom field, be sure to append the '__c' after the custom "
+                    "field name. Please reference your WSDL or the describe call for the "
+                    "appropriate names."
+                ),
+                code="INVALID_FIELD",
+            )
+        assert found is not None
+        return Relation(reference.relationship_name, reference, target), found
 
     def _integer(self) -> int:
         token = self.advance()

@@ -42,7 +42,7 @@ def test_importer_queries_use_the_fast_path():
             "INVALID_QUERY_FILTER_OPERATOR",
             "invalid ID field: nope",
         ),
-        ("SELECT Account.Name FROM Contact", "INVALID_FIELD", "Didn't understand relationship"),
+        ("SELECT Acount.Name FROM Contact", "INVALID_FIELD", "Didn't understand relationship"),
         (
             "SELECT Id FROM Opportunity WHERE CloseDate > '2024-01-01'",
             "INVALID_QUERY_FILTER_OPERATOR",

@@ -9,3 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
 app = Celery("crm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Every worker looks for imports whose runner died (salesforce_imports/worker_steps.py).
+from salesforce_imports.worker_steps import StalledJobSweep  # noqa: E402
+
+app.steps["worker"].add(StalledJobSweep)

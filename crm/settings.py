@@ -142,10 +142,21 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
     }
+else:
+    # Redis hands an unacknowledged message to another worker after this long. Imports
+    # acknowledge theirs when they start (their recovery is the sweep, see
+    # IMPORT_JOB_LEASE_SECONDS), so nothing that runs for long is ever unacked, and a
+    # message a dead worker had reserved comes back in minutes rather than Redis's hour.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300),
+    }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis: a worker reserves only the tasks it can start now, so a worker busy with one
+# org's import never sits on another org's queued job while a peer is idle.
+CELERY_WORKER_DISABLE_PREFETCH = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -168,9 +179,18 @@ SALESFORCE_HTTP_TIMEOUT = env.float("SALESFORCE_HTTP_TIMEOUT", default=60.0)
 SALESFORCE_MAX_ATTEMPTS = env.int("SALESFORCE_MAX_ATTEMPTS", default=6)
 SALESFORCE_RETRY_BASE_SECONDS = env.float("SALESFORCE_RETRY_BASE_SECONDS", default=1.0)
 SALESFORCE_RETRY_MAX_SECONDS = env.float("SALESFORCE_RETRY_MAX_SECONDS", default=60.0)
-# A running import reports after every batch; one silent for this long is taken over.
-# Longer than one Salesforce call can take with all its retries (several minutes).
-IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=900)
+# A running import's heartbeat thread reports this often, whatever the import is doing (a
+# slow Salesforce call is not death). A job silent for IMPORT_JOB_LEASE_SECONDS is queued
+# again by the sweep that every worker runs each IMPORT_SWEEP_SECONDS and taken over: a dead
+# runner is noticed within lease + sweep (90 s by default). The lease is six heartbeats, so
+# a busy database or a paused VM does not look like death.
+IMPORT_HEARTBEAT_SECONDS = env.float("IMPORT_HEARTBEAT_SECONDS", default=10.0)
+IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=60)
+IMPORT_SWEEP_SECONDS = env.float("IMPORT_SWEEP_SECONDS", default=30.0)
+if IMPORT_JOB_LEASE_SECONDS < 3 * IMPORT_HEARTBEAT_SECONDS:
+    raise environ.ImproperlyConfigured(
+        "IMPORT_JOB_LEASE_SECONDS must be at least three IMPORT_HEARTBEAT_SECONDS."
+    )
 
 LOGGING = {
     "version": 1,

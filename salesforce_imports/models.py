@@ -94,10 +94,13 @@ class ImportJob(BaseOrgModel):
     progress = models.JSONField(default=dict)
     failure_reason = models.TextField(blank=True)
     cancel_requested = models.BooleanField(default=False)
-    # Which worker process runs it, and when that process last reported: a job whose
-    # heartbeat is older than IMPORT_JOB_LEASE_SECONDS is taken over (resumed).
+    # Which worker process runs it, and when that process last reported (a heartbeat
+    # thread, every IMPORT_HEARTBEAT_SECONDS): a job whose heartbeat is older than
+    # IMPORT_JOB_LEASE_SECONDS is queued again by the sweep and taken over (leases.py).
     runner = models.CharField(max_length=255, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When a sweep last queued it again: many workers sweep, one requeue per lease period.
+    requeued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

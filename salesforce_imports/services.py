@@ -4,19 +4,15 @@ Celery task call. Views and tasks stay thin; the work is in `engine`."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from common.models import Org
-from common.rls import org_context
-
-from . import tokens
+from . import leases, tokens
 from .client import DailyLimitExceeded, SalesforceClient
+from .engine.heartbeat import Heartbeat
 from .engine.job import Cancelled, JobRunner, LeaseLost, finish
+from .leases import Claim
 from .mapping import IMPORT_ORDER
 from .models import ACTIVE_STATUSES, ImportJob, JobStatus, SalesforceConnection
 
@@ -102,44 +98,18 @@ def cancel_import(job: ImportJob) -> ImportJob:
     )
     jobs.filter(status=JobStatus.IN_PROGRESS).update(cancel_requested=True, updated_at=now)
     # A job whose worker is gone has nobody to see the request: it ends now.
-    jobs.filter(status=JobStatus.IN_PROGRESS, heartbeat_at__lt=_lease_expiry()).update(
+    jobs.filter(status=JobStatus.IN_PROGRESS, heartbeat_at__lt=leases.lease_expiry()).update(
         status=JobStatus.CANCELLED, completed_at=now, updated_at=now
     )
     job.refresh_from_db()
     return job
 
 
-def _lease_expiry():
-    return timezone.now() - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
-
-
-class Claim:
-    TAKEN = "taken"
-    FINISHED = "finished"  # nothing to run any more
-    HELD = "held"  # another runner reported recently: look again once its lease could run out
-
-
-def claim(job_id, runner: str, takeover_from: str | None = None) -> str:
-    """Take the job for this worker process unless another live one holds it."""
-    may_take = (
-        Q(status=JobStatus.PENDING) | Q(heartbeat_at__lt=_lease_expiry()) | Q(heartbeat_at__isnull=True)
-    )
-    if takeover_from:
-        may_take |= Q(runner=takeover_from)
-    now = timezone.now()
-    jobs = ImportJob.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES)
-    if jobs.filter(may_take).update(
-        status=JobStatus.IN_PROGRESS, runner=runner, heartbeat_at=now, updated_at=now
-    ):
-        return Claim.TAKEN
-    return Claim.HELD if jobs.exists() else Claim.FINISHED
-
-
 def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> str:
     """Run (or resume) a job to its end. Never leaves it IN_PROGRESS on an error.
 
     Returns how the claim went: only TAKEN ran the job."""
-    outcome = claim(job_id, runner, takeover_from)
+    outcome = leases.claim(job_id, runner, takeover_from)
     if outcome != Claim.TAKEN:
         logger.info("Import %s not run here: %s.", job_id, outcome)
         return outcome
@@ -148,8 +118,11 @@ def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> st
         job.started_at = timezone.now()
         job.save(update_fields=["started_at"])
     try:
-        connection = SalesforceConnection.objects.get(org_id=job.org_id)
-        JobRunner(job, SalesforceClient(connection), runner).run()
+        with Heartbeat(job.pk, runner) as heartbeat:
+            if job.cancel_requested:  # asked while nobody was running it
+                raise Cancelled
+            connection = SalesforceConnection.objects.get(org_id=job.org_id)
+            JobRunner(job, SalesforceClient(connection), runner, heartbeat).run()
     except LeaseLost:
         logger.warning("Import %s was taken over by another worker; this one stops.", job_id)
         return Claim.HELD
@@ -167,22 +140,11 @@ def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> st
     return Claim.TAKEN
 
 
-def resume_orphaned_jobs(dead_runner_prefix: str) -> list[str]:
-    """Re-queue jobs whose worker is gone: this (just restarted) worker's, or any whose
-    lease ran out, and queued jobs whose message was lost. Returns the job ids.
-
-    Jobs are org-scoped (RLS), so this looks org by org rather than around the wall.
-    """
-    orphaned = (
-        Q(status=JobStatus.PENDING)
-        | Q(status=JobStatus.IN_PROGRESS, heartbeat_at__lt=_lease_expiry())
-        | Q(status=JobStatus.IN_PROGRESS, runner__startswith=dead_runner_prefix)
+def requeue_stalled_jobs(dead_runner_prefix: str | None = None) -> list[str]:
+    """Queue again every job nobody is running (the sweep, and a restarted worker's own)."""
+    return leases.requeue_stalled_jobs(
+        lambda job_id, org_id, takeover_from: _import_task().delay(
+            job_id, org_id, takeover_from=takeover_from
+        ),
+        dead_runner_prefix,
     )
-    resumed = []
-    for org_id in Org.objects.values_list("pk", flat=True):
-        with org_context(org_id):
-            for job_id, runner in ImportJob.objects.filter(orphaned).values_list("pk", "runner"):
-                takeover = runner if runner.startswith(dead_runner_prefix) else None
-                _import_task().delay(str(job_id), str(org_id), takeover_from=takeover)
-                resumed.append(str(job_id))
-    return resumed

@@ -5,7 +5,6 @@ import os
 
 from celery import shared_task
 from celery.signals import worker_ready
-from django.conf import settings
 
 from common.rls import org_context
 
@@ -14,26 +13,30 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
-def _runner_prefix(hostname: str) -> str:
+def runner_prefix(hostname: str) -> str:
     return f"{hostname}/"
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=None)
+# The job row, not the message, says what is left to do, so the message is acknowledged
+# when the task starts (acks_late off): a running import then never holds an unacked
+# message that the broker would hand out again after its visibility timeout. A worker that
+# dies mid-job is covered by the heartbeat and the sweep (leases.py), not by redelivery.
+@shared_task(bind=True, acks_late=False, ignore_result=True)
 def run_import_task(self, job_id: str, org_id: str, takeover_from: str | None = None):
-    runner = f"{_runner_prefix(self.request.hostname or 'local')}{os.getpid()}"
+    runner = f"{runner_prefix(self.request.hostname or 'local')}{os.getpid()}"
     with org_context(org_id):
         outcome = services.run_import(job_id, runner=runner, takeover_from=takeover_from)
     if outcome == services.Claim.HELD:
-        # Held by a runner that reported recently. If that runner died (a killed pool
-        # process, whose message comes straight back), nobody else would look again:
-        # come back once its lease can have run out.
-        raise self.retry(countdown=settings.IMPORT_JOB_LEASE_SECONDS)
+        # A live runner holds it (this message is a duplicate); should that runner die,
+        # the sweep queues the job again once its heartbeat is older than the lease.
+        logger.info("Import %s is held by a live runner; nothing to do here.", job_id)
 
 
 @worker_ready.connect
 def resume_after_restart(sender, **kwargs):
-    """A worker that starts finds the jobs its previous life (or a dead peer) left."""
+    """A worker that starts takes back at once the jobs its previous life left running,
+    and queues any other stalled job (the periodic sweep does the same from then on)."""
     hostname = getattr(sender, "hostname", None) or "local"
-    resumed = services.resume_orphaned_jobs(_runner_prefix(hostname))
+    resumed = services.requeue_stalled_jobs(runner_prefix(hostname))
     if resumed:
         logger.info("Resuming %d import job(s): %s", len(resumed), ", ".join(resumed))

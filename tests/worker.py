@@ -14,6 +14,9 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/15"
+# Short leases so a dead runner is noticed in seconds, not the production 90 s. Tests that
+# look at leases from this process too set the same values (`same_leases_as_workers`).
+LEASES = {"IMPORT_HEARTBEAT_SECONDS": 0.5, "IMPORT_JOB_LEASE_SECONDS": 3, "IMPORT_SWEEP_SECONDS": 1}
 
 
 def worker_env(sandbox) -> dict:
@@ -33,7 +36,13 @@ def worker_env(sandbox) -> dict:
         "SALESFORCE_RETRY_BASE_SECONDS": "0.05",
         "SALESFORCE_RETRY_MAX_SECONDS": "0.2",
         "LOG_LEVEL": "INFO",
+        **{name: str(value) for name, value in LEASES.items()},
     }
+
+
+def same_leases_as_workers(settings) -> None:
+    for name, value in LEASES.items():
+        setattr(settings, name, value)
 
 
 @contextmanager

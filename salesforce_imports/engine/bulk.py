@@ -9,8 +9,10 @@ preparation, which dominate `bulk_create` for thousands of rows. Elsewhere: bulk
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection, transaction
-from django.db.models import AutoField, BigAutoField, Model, SmallAutoField
+from django.db.models import AutoField, BigAutoField, JSONField, Model, SmallAutoField
 from django.utils import timezone
 
 _MISSING = object()
@@ -34,12 +36,15 @@ class RowWriter:
                 fill.append((field.attname, lambda now=now: now))
             else:
                 fill.append((field.attname, field.get_default))
+        as_json = {i: _json_dumper(f) for i, f in enumerate(self.fields) if isinstance(f, JSONField)}
         encoded = []
         for row in rows:
             values = []
             for attname, default in fill:
                 value = row.get(attname, _MISSING)
                 values.append(default() if value is _MISSING else value)
+            for i, dumps in as_json.items():
+                values[i] = dumps(values[i])
             encoded.append(tuple(values))
         return encoded
 
@@ -67,3 +72,12 @@ class RowWriter:
                 f"SELECT {self.columns} FROM {self.stage}"
             )
             cursor.execute(f"TRUNCATE {self.stage}")
+
+
+def _json_dumper(field: JSONField):
+    """COPY takes a JSON column as its text; None stays SQL NULL."""
+
+    def dumps(value):
+        return None if value is None else json.dumps(value, cls=field.encoder, ensure_ascii=False)
+
+    return dumps

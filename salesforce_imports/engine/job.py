@@ -25,7 +25,7 @@ class Cancelled(Exception):
 
 
 class LeaseLost(Exception):
-    """Another worker took the job over (this one was silent past its lease)."""
+    """Another worker took the job over (this one looked dead for longer than the lease)."""
 
 
 def types_in_order(selected: list[str]) -> list[str]:
@@ -53,10 +53,11 @@ def empty_progress(total: int | None = None) -> dict:
 
 
 class JobRunner:
-    def __init__(self, job: ImportJob, client: SalesforceClient, runner: str = ""):
+    def __init__(self, job: ImportJob, client: SalesforceClient, runner: str = "", heartbeat=None):
         self.job = job
         self.client = client
         self.runner = runner
+        self.heartbeat = heartbeat  # engine.heartbeat.Heartbeat: reports while this runs
 
     def run(self) -> None:
         sobjects = types_in_order(self.job.object_types)
@@ -185,6 +186,8 @@ class JobRunner:
             self._save_progress()
 
     def _check_cancel(self) -> None:
+        if self.heartbeat is not None and self.heartbeat.lost.is_set():
+            raise LeaseLost
         if ImportJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
             raise Cancelled
 

@@ -1,7 +1,10 @@
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+
+from ..worker import WorkerProcess, use_redis_broker, worker_env
 
 
 @pytest.fixture
@@ -41,3 +44,28 @@ def connected(sandbox, admin_api, admin_profile, connect):
     response = connect(admin_api)
     assert response["Location"] == "/settings/salesforce?result=connected"
     return sandbox
+
+
+def wait_for(admin_api, job_id, condition, timeout=180):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        body = admin_api.get(f"/api/salesforce/import/{job_id}/").json()
+        if condition(body):
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"timed out; last state: {body}")
+
+
+@pytest.fixture
+def worker_factory(tmp_path):
+    workers = []
+
+    def make(sandbox, name="testworker"):
+        worker = WorkerProcess(worker_env(sandbox), tmp_path / f"{name}-{len(workers)}.log", name)
+        workers.append(worker)
+        return worker.start()
+
+    with use_redis_broker():
+        yield make
+    for worker in workers:
+        worker.stop()

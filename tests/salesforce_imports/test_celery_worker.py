@@ -1,43 +1,16 @@
 """The whole import through a real Celery worker process on Redis and PostgreSQL."""
 
-import time
-
 import pytest
 from django.test import Client
 
 from common.rls import org_context
 from salesforce_imports.models import ImportJob, JobStatus
 
-from ..worker import WorkerProcess, use_redis_broker, worker_env
+from .conftest import wait_for
 from .test_import_engine import ALL, crm_counts, start
 from .test_import_faults import assert_accounted, assert_no_duplicates
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(admin_api, job_id, condition, timeout=180):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        body = admin_api.get(f"/api/salesforce/import/{job_id}/").json()
-        if condition(body):
-            return body
-        time.sleep(0.2)
-    raise AssertionError(f"timed out; last state: {body}")
-
-
-@pytest.fixture
-def worker_factory(tmp_path):
-    workers = []
-
-    def make(sandbox, name="testworker"):
-        worker = WorkerProcess(worker_env(sandbox), tmp_path / f"{name}-{len(workers)}.log", name)
-        workers.append(worker)
-        return worker.start()
-
-    with use_redis_broker():
-        yield make
-    for worker in workers:
-        worker.stop()
 
 
 def test_import_through_a_worker_then_reimport(

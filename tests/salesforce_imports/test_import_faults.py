@@ -6,7 +6,7 @@ import time
 import pytest
 
 from common.rls import org_context
-from salesforce_imports import services
+from salesforce_imports import leases, services
 from salesforce_imports.models import ImportedRecord, ImportJob, JobStatus
 
 from .test_import_engine import FETCHED_TYPES, MODELS, run, start
@@ -172,7 +172,7 @@ def test_a_runner_that_lost_its_lease_stops_without_touching_the_job(big_connect
 
     job_id = start(admin_api)
     with org_context(admin_profile.org_id):
-        assert services.claim(job_id, runner="new-owner/1") == services.Claim.TAKEN
+        assert leases.claim(job_id, runner="new-owner/1") == services.Claim.TAKEN
         job = ImportJob.objects.get(pk=job_id)
         stale = JobRunner(job, None, runner="old-owner/1")
         with pytest.raises(LeaseLost):
@@ -180,20 +180,27 @@ def test_a_runner_that_lost_its_lease_stops_without_touching_the_job(big_connect
         assert ImportJob.objects.get(pk=job_id).runner == "new-owner/1"
 
 
-def test_task_for_a_job_held_elsewhere_comes_back_after_the_lease(big_connected, admin_api, admin_profile):
-    """A pool process killed mid-job gets its message redelivered at once, while the job's
-    heartbeat is still fresh: the task must look again later, not drop the job."""
-    from celery.exceptions import Retry
+def test_task_for_a_job_held_elsewhere_leaves_it_to_the_sweep(big_connected, admin_api, admin_profile):
+    """A duplicate message for a job a live runner holds does nothing (no retry loop); if
+    that runner goes silent, the sweep queues the job again once the lease has run out."""
+    from datetime import timedelta
+
+    from django.utils import timezone
 
     from salesforce_imports.tasks import run_import_task
 
     job_id = start(admin_api)
     with org_context(admin_profile.org_id):
-        assert services.claim(job_id, runner="just-killed/7") == services.Claim.TAKEN
-    with pytest.raises(Retry):
-        run_import_task.run(job_id, str(admin_profile.org_id))
+        assert leases.claim(job_id, runner="just-killed/7") == services.Claim.TAKEN
+    run_import_task.run(job_id, str(admin_profile.org_id))  # returns: no Retry raised
     with org_context(admin_profile.org_id):
-        assert ImportJob.objects.get(pk=job_id).status == JobStatus.IN_PROGRESS
+        job = ImportJob.objects.get(pk=job_id)
+        assert (job.status, job.runner) == (JobStatus.IN_PROGRESS, "just-killed/7")
+        queued = []
+        assert leases.requeue_stalled_jobs(lambda *a: queued.append(a)) == []  # still fresh
+        ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
+        assert leases.requeue_stalled_jobs(lambda *a: queued.append(a)) == [job_id]
+    assert queued == [(job_id, str(admin_profile.org_id), "just-killed/7")]
 
 
 def test_a_closed_query_cursor_is_queried_again_from_where_the_import_got(

@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder of sObject-tree JSON files with a plan (repeatable)",
     )
     parser.add_argument("--multi-currency", action="store_true")
+    parser.add_argument("--users", type=int, default=None, help="generated Users (default 8)")
     parser.add_argument(
         "--hidden-fields", default="", help="field-level security, e.g. Account.AnnualRevenue,Contact.Email"
     )
@@ -71,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         multi_currency=args.multi_currency,
         hidden_fields=hidden,
         read_ahead=not args.no_read_ahead,
+        users=args.users,
     )
     for folder in args.sample_data:
         from sfsandbox.sample_data import load_sample_data

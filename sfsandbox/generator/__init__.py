@@ -22,6 +22,7 @@ from sfsandbox.generator.shape import (
     OrgShape,
     record_counts,
 )
+from sfsandbox.generator.users import GROUPS, USERS, user_email, user_emails
 
 __all__ = [
     "DELETED_USER_IDS",

@@ -237,7 +237,7 @@ class SalesBuilders(FactoryBase):
         if position == 6 and block % 3 == 1:
             return make_id("Account", PURGED_INDEX + i)
         if position == 7 and block % 5 == 2:
-            return self._safe_deleted("Account", i, {0, 1, 2, 3, 6, 7})
+            return self._safe_deleted("Account", i, lambda d: d % 10 == 7 and d // 10 % 5 == 2)
         return None
 
     # The contacts of an account are c, c + nA, c + 2nA, ... (k = 0, 1, 2, ...): k = 0 and 1
@@ -248,7 +248,9 @@ class SalesBuilders(FactoryBase):
         account, k = i % accounts, i // accounts
         if k in (0, 1):
             if k == 1 and account % 7 == 3:
-                return self._safe_deleted("Contact", i, {0, 1, 3, 4}, per_account=accounts)
+                return self._safe_deleted(
+                    "Contact", i, lambda d: d // accounts == 1 and d % accounts % 7 == 3
+                )
             manager = account + 2 * accounts
             return make_id("Contact", manager) if manager < self.counts["Contact"] else None
         if k == 3:
@@ -257,12 +259,11 @@ class SalesBuilders(FactoryBase):
             return make_id("Contact", PURGED_INDEX + i)
         return None
 
-    def _safe_deleted(self, object_name: str, i: int, pointing: set[int], per_account: int = 0) -> str | None:
-        """A soft-deleted record whose own parent link is not a dangling one (no cycles)."""
+    def _safe_deleted(self, object_name: str, i: int, points_at_deleted) -> str | None:
+        """A soft-deleted record whose own link does not lead to a deleted one (no cycles)."""
         deleted = self.shape.deleted[object_name]
         for offset in range(len(deleted)):
             candidate = deleted[(i + offset) % len(deleted)]
-            position = candidate // per_account if per_account else candidate % 10
-            if position not in pointing:
+            if not points_at_deleted(candidate):
                 return make_id(object_name, candidate)
         return None

@@ -244,3 +244,62 @@ def test_bulk_query_job(sandbox):
         timeout=10,
     )
     assert rest.headers["Sforce-Locator"] == "null"
+
+
+def test_parent_relationship_fields(sandbox):
+    # https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_query_using.htm
+    # A child-to-parent field comes back as a nested object named by the relationship, with its
+    # own "attributes" {type, url}, or null when the lookup is empty.
+    session = authed(sandbox)
+    soql = "SELECT Id, Product2.Name, Pricebook2.Name, Pricebook2.IsStandard FROM PricebookEntry"
+    record = session.get(sandbox.url + f"{V}/query/", timeout=10, params={"q": soql}).json()["records"][0]
+    assert list(record) == ["attributes", "Id", "Product2", "Pricebook2"]
+    assert record["Product2"]["attributes"]["type"] == "Product2"
+    assert record["Product2"]["attributes"]["url"].startswith(f"{V}/sobjects/Product2/01t")
+    assert record["Pricebook2"] == {
+        "attributes": {
+            "type": "Pricebook2",
+            "url": f"{V}/sobjects/Pricebook2/{sandbox.org.record_at('Pricebook2', 0)['Id']}",
+        },
+        "Name": "Standard Price Book",
+        "IsStandard": True,
+    }
+    empty = session.get(
+        sandbox.url + f"{V}/query/",
+        timeout=10,
+        params={"q": "SELECT Id, Parent.Name FROM Account WHERE ParentId = null LIMIT 1"},
+    ).json()["records"][0]
+    assert empty["Parent"] is None
+
+
+def test_custom_field_describe(sandbox):
+    # https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_describesobjects_describesobjectresult.htm
+    # (Field: custom, calculated, calculatedFormula, referenceTo, relationshipName, picklistValues
+    # {active, defaultValue, label, validFor, value}, restrictedPicklist, precision, scale).
+    session = authed(sandbox)
+    fields = {
+        f["name"]: f
+        for f in session.get(sandbox.url + f"{V}/sobjects/Account/describe/", timeout=10).json()["fields"]
+    }
+    lookup = fields["Primary_Contact__c"]
+    assert (lookup["custom"], lookup["type"], lookup["referenceTo"], lookup["relationshipName"]) == (
+        True,
+        "reference",
+        ["Contact"],
+        "Primary_Contact__r",
+    )
+    formula = fields["Tier__c"]
+    assert formula["calculated"] is True and formula["calculatedFormula"].startswith("IF(")
+    assert formula["createable"] is False and formula["type"] == "string"
+    multi = fields["Segments__c"]
+    assert multi["type"] == "multipicklist" and multi["restrictedPicklist"] is False
+    assert multi["picklistValues"][0] == {
+        "active": True,
+        "defaultValue": False,
+        "label": "SMB",
+        "validFor": None,
+        "value": "SMB",
+    }
+    assert (fields["Credit_Limit__c"]["precision"], fields["Credit_Limit__c"]["scale"]) == (16, 2)
+    assert fields["Name"]["custom"] is False and fields["Name"]["calculated"] is False
+    assert "Internal_Score__c" not in fields  # field-level security

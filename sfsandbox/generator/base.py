@@ -25,6 +25,7 @@ class FactoryBase:
     _object_numbers: dict[str, int]
     _builders: dict
     _custom: dict
+    _user_ids: tuple[str, ...]  # Ids of the generated users (owners, creators), computed once
     _product_cache: dict[int, tuple[str, str | None]]
 
     # -- helpers -------------------------------------------------------------------------
@@ -74,7 +75,7 @@ class FactoryBase:
         """A user Id for CreatedById/LastModifiedById: 2% are users that no longer exist."""
         if h % 50 == 0:
             return DELETED_USER_IDS[h % len(DELETED_USER_IDS)]
-        return make_id("User", (h >> 8) % self.counts["User"])
+        return self._user_ids[(h >> 8) % len(self._user_ids)]
 
     def _owner(self, object_name: str, h: int) -> str:
         """OwnerId: mostly users; queue-owned Orders (10%); 2% a user that no longer exists."""
@@ -83,7 +84,7 @@ class FactoryBase:
             return make_id("Group", QUEUE_INDEX)
         if pick >= 98:
             return DELETED_USER_IDS[h % len(DELETED_USER_IDS)]
-        return make_id("User", (h >> 8) % self.counts["User"])
+        return self._user_ids[(h >> 8) % len(self._user_ids)]
 
     def _deleted_target(self, object_name: str, index: int) -> str | None:
         deleted = self.shape.deleted[object_name]

@@ -9,6 +9,7 @@ from sfsandbox.generator.pricing import PricingBuilders
 from sfsandbox.generator.sales import SalesBuilders
 from sfsandbox.generator.shape import OrgShape
 from sfsandbox.generator.users import UserBuilders
+from sfsandbox.ids import make_id
 
 
 class RecordFactory(UserBuilders, SalesBuilders, PricingBuilders, OrderBuilders, CustomValues):
@@ -46,5 +47,7 @@ class RecordFactory(UserBuilders, SalesBuilders, PricingBuilders, OrderBuilders,
             "QuoteLineItem": self._custom_quote_line_item,
         }
         self._product_cache: dict[int, tuple[str, str | None]] = {}
+        users = max(1, shape.counts["User"])
+        self._user_ids = tuple(make_id("User", i) for i in range(users))
         self._build_pools()
         self._long_text = "".join(words.LOREM[i % len(words.LOREM)] for i in range(700))

@@ -191,6 +191,8 @@ class SalesBuilders(FactoryBase):
                 "HasOpportunityLineItem": bool(lines),
             }
         )
+        if lines:  # Amount is the sum of the line items' totals, as Salesforce keeps it
+            rec["Amount"] = round(sum(self._line_amounts(j) for j in lines), 2)
         for kind in self.messy_kinds("Opportunity", i):
             if kind == "negative_amount":
                 # null_fields may have come first: a negative amount needs an amount.
@@ -207,8 +209,6 @@ class SalesBuilders(FactoryBase):
                 rec["AccountId"] = self._deleted_target("Account", i) or rec["AccountId"]
             elif kind == "unicode":
                 pass  # opportunity_name() gives these their unicode name
-        if lines:  # Amount is the sum of the line items' totals, as Salesforce keeps it
-            rec["Amount"] = round(sum(self._line_amounts(j) for j in lines), 2)
         return rec
 
     def opportunity_name(self, opportunity: int) -> str:

@@ -81,6 +81,7 @@ class SalesforceClient:
         self.connection = connection
         self.api_calls = 0
         self._sf: Salesforce | None = None
+        self._described: dict[str, dict[str, dict]] = {}
 
     # -- session -------------------------------------------------------------------------
     def _salesforce(self) -> Salesforce:
@@ -140,9 +141,15 @@ class SalesforceClient:
             raise
 
     # -- operations the importer uses ------------------------------------------------------
+    def describe_fields(self, sobject: str) -> dict[str, dict]:
+        """{field name: describe's field entry} of the fields this user can read (cached)."""
+        if sobject not in self._described:
+            describe = self.call(lambda sf: getattr(sf, sobject).describe())
+            self._described[sobject] = {field["name"]: field for field in describe["fields"]}
+        return self._described[sobject]
+
     def readable_fields(self, sobject: str) -> set[str]:
-        describe = self.call(lambda sf: getattr(sf, sobject).describe())
-        return {field["name"] for field in describe["fields"]}
+        return set(self.describe_fields(sobject))
 
     def count(self, soql_from_where: str) -> int:
         return self.call(lambda sf: sf.query(f"SELECT COUNT() {soql_from_where}"))["totalSize"]

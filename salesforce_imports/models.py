@@ -79,6 +79,7 @@ ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
 class ImportJob(BaseOrgModel):
     status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.PENDING)
     object_types = models.JSONField(default=list)
+    include_custom_fields = models.BooleanField(default=True)  # "custom_fields": false leaves them out
     started_by = models.ForeignKey(
         Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -101,6 +102,9 @@ class ImportJob(BaseOrgModel):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     # When a sweep last queued it again: many workers sweep, one requeue per lease period.
     requeued_at = models.DateTimeField(null=True, blank=True)
+    # {Salesforce user or queue Id: records imported without owner because it maps to nobody};
+    # one warning per entry when the job ends (never one per record).
+    unmatched_owners = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -142,6 +146,8 @@ class ImportedRecord(models.Model):
     object_id = models.UUIDField()
     crm_record = GenericForeignKey("content_type", "object_id")
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.IMPORTED)
+    # The record's Salesforce owner (OwnerId), so a user mapped later can be given their records.
+    salesforce_owner_id = models.CharField(max_length=18, blank=True, default="")
     import_job = models.ForeignKey(
         ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )
@@ -189,3 +195,26 @@ class ImportProblem(models.Model):
 
     def __str__(self):
         return f"{self.severity}: {self.object_type} {self.salesforce_id}: {self.message[:60]}"
+
+
+from .org_metadata import (  # noqa: E402 - models of this app kept in their own module
+    CustomFieldDefinition,
+    ImportPreferences,
+    PendingLink,
+    SalesforceUser,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "CustomFieldDefinition",
+    "ImportJob",
+    "ImportPreferences",
+    "ImportProblem",
+    "ImportedRecord",
+    "JobStatus",
+    "OAuthState",
+    "PendingLink",
+    "SalesforceConnection",
+    "SalesforceUser",
+    "Severity",
+]

@@ -20,8 +20,11 @@ from django.db.models.functions import Lower
 from common.ids import uuid7_many
 
 from ..mapping.base import Converted, ObjectMapping
-from ..models import ImportedRecord, ImportJob, ImportProblem, Severity
+from ..mapping.custom import CustomField
+from ..models import ImportedRecord, ImportJob, ImportProblem, PendingLink, Severity
 from .bulk import RowWriter
+from .links import resolve_custom_lookups
+from .owners import OwnerDirectory
 from .tally import Tally
 
 
@@ -35,6 +38,9 @@ class Pending:
     created_pk: uuid.UUID | None = None
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
     error: tuple[str, str] | None = None
+    # Links whose target is not imported yet: (CRM field, Salesforce field, target Id),
+    # settled at the end of the job (engine/links.py).
+    deferred: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def values(self) -> dict:
@@ -59,19 +65,32 @@ class Plan:
     links: list[dict] = field(default_factory=list)
     link_values: list[tuple] | None = None
     problem_values: list[tuple] | None = None
+    pending_links: list[dict] = field(default_factory=list)
+    pending_link_values: list[tuple] | None = None
 
 
 class BatchImporter:
-    def __init__(self, job: ImportJob, mapping: ObjectMapping):
+    def __init__(
+        self,
+        job: ImportJob,
+        mapping: ObjectMapping,
+        owners: OwnerDirectory | None = None,
+        custom_fields: tuple[CustomField, ...] = (),
+    ):
         self.job = job
         self.mapping = mapping
+        self.owners = owners or OwnerDirectory({}, {})
+        has_custom_fields = any(f.name == "custom_fields" for f in mapping.model._meta.concrete_fields)
+        self.custom_fields = custom_fields if has_custom_fields else ()
         self.model = mapping.model
         self.content_type = ContentType.objects.get_for_model(self.model)
         self.sf_field_of_fk = {crm_fk: sf_field for sf_field, crm_fk, _ in mapping.references}
         self.rows = RowWriter(self.model)
         self.links = RowWriter(ImportedRecord)
         self.problems = RowWriter(ImportProblem)
+        self.pending_links_writer = RowWriter(PendingLink)
         self.created_by_id = job.started_by.user_id if job.started_by_id else None
+
         # Natural keys taken by the batch being written while the next one is prepared:
         # not in the database yet, but already spoken for.
         self.in_flight_keys: dict[str, str] = {}
@@ -93,15 +112,14 @@ class BatchImporter:
         converted = Tally()
         pending = self._skip_known_and_convert(records, converted)
         self._resolve_references(pending)
+        resolve_custom_lookups(pending)
         if self.mapping.natural_key:
             self.in_flight_keys = self._apply_natural_key(pending)
         plan = Plan(pending, converted, last_id=(records[-1].get("Id") or "") if records else "")
         new = [p for p in pending if p.error is None and p.matched_to is None]
         for p, key in zip(new, uuid7_many(len(new)), strict=True):
             p.created_pk = key
-            plan.rows.append(
-                {**p.values, "id": key, "org_id": self.job.org_id, "created_by_id": self.created_by_id}
-            )
+            plan.rows.append(self._row(p, key))
         plan.row_values = self.rows.encode(plan.rows)
         self._settle(plan)
         return plan
@@ -115,7 +133,21 @@ class BatchImporter:
             self._settle(plan)
         self.links.insert(plan.links, plan.link_values)
         self.problems.insert(plan.tally.problems, plan.problem_values)
+        self.pending_links_writer.insert(plan.pending_links, plan.pending_link_values)
         return plan.tally
+
+    def _row(self, p: Pending, key: uuid.UUID) -> dict:
+        owners = self.owners
+        row = {
+            **p.values,
+            "id": key,
+            "org_id": self.job.org_id,
+            # Who created it in Salesforce, when a member matches; else the admin importing.
+            "created_by_id": owners.user(p.converted.creator_id) or self.created_by_id,
+        }
+        if self.mapping.has_owner:
+            row["owner_id"] = owners.member(p.converted.owner_id)
+        return row
 
     def _skip_known_and_convert(self, records: list[dict], tally: Tally) -> list[Pending]:
         ids = [r.get("Id") for r in records if r.get("Id")]
@@ -135,7 +167,7 @@ class BatchImporter:
                 tally.skipped += 1
                 continue
             seen.add(sf_id)
-            converted = self.mapping.convert(record)
+            converted = self.mapping.convert(record, self.custom_fields)
             tally.problems.extend(
                 self.problem(sf_id, p.field, p.message, p.severity) for p in converted.problems
             )
@@ -163,6 +195,9 @@ class BatchImporter:
                 sf_field = self.sf_field_of_fk.get(crm_fk, crm_fk)
                 if object_id is not None:
                     p.values[f"{crm_fk}_id"] = object_id
+                elif crm_fk in self.mapping.self_references:
+                    # A parent later in Id order (or in this very batch): linked at the job's end.
+                    p.deferred.append((crm_fk, sf_field, sf_id))
                 elif crm_fk == self.mapping.parent_field:
                     p.error = (
                         sf_field,
@@ -239,7 +274,7 @@ class BatchImporter:
         """Each record's bucket, its problems and its ImportedRecord link."""
         base = plan.converted
         tally = Tally(skipped=base.skipped, errors=base.errors, problems=list(base.problems))
-        links = []
+        links, pending_links = [], []
         for p in plan.pending:
             if p.error is not None:
                 tally.errors += 1
@@ -252,6 +287,10 @@ class BatchImporter:
             else:
                 tally.imported += 1
                 object_id, outcome = p.created_pk, ImportedRecord.Outcome.IMPORTED
+                owner = p.converted.owner_id
+                if owner and self.mapping.has_owner and self.owners.member(owner) is None:
+                    tally.unmatched_owners[owner] += 1
+                pending_links.extend(self._pending_links(p))
             links.append(
                 {
                     "org_id": self.job.org_id,
@@ -260,12 +299,32 @@ class BatchImporter:
                     "content_type_id": self.content_type.pk,
                     "object_id": object_id,
                     "outcome": outcome,
+                    "salesforce_owner_id": p.converted.owner_id[:18],
                     "import_job_id": self.job.pk,
                 }
             )
-        plan.tally, plan.links = tally, links
+        plan.tally, plan.links, plan.pending_links = tally, links, pending_links
         plan.link_values = self.links.encode(links)
         plan.problem_values = self.problems.encode(tally.problems)
+        plan.pending_link_values = self.pending_links_writer.encode(pending_links)
+
+    def _pending_links(self, p: Pending) -> list[dict]:
+        deferred = list(p.deferred)
+        deferred += [(f"custom_fields.{api}", api, sf_id) for api, sf_id in p.converted.unresolved_lookups]
+        return [
+            {
+                "org_id": self.job.org_id,
+                "job_id": self.job.pk,
+                "content_type_id": self.content_type.pk,
+                "object_id": p.created_pk,
+                "salesforce_object_type": self.mapping.sobject,
+                "salesforce_id": p.sf_id,
+                "field": crm_field,
+                "salesforce_field": sf_field[:80],
+                "target_salesforce_id": target[:18],
+            }
+            for crm_field, sf_field, target in deferred
+        ]
 
 
 def _first_line(exc: Exception) -> str:

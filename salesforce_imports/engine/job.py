@@ -7,11 +7,17 @@ import logging
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from simple_salesforce.exceptions import SalesforceError
 
 from ..client import QueryLocatorLost, SalesforceClient
 from ..mapping import IMPORT_ORDER, mapping_for
-from ..models import ImportJob, ImportProblem, JobStatus, Severity
+from ..models import ImportJob, ImportProblem, JobStatus, SalesforceUser, Severity
+from . import links
 from .batch import BatchImporter, Plan
+from .bulk import RowWriter
+from .custom_fields import custom_fields_of, store_definitions
+from .owners import OwnerDirectory, read_salesforce_users, unmatched_warning
+from .prices import set_product_prices
 from .tally import Tally
 from .writer import BatchWriter
 
@@ -58,16 +64,43 @@ class JobRunner:
         self.client = client
         self.runner = runner
         self.heartbeat = heartbeat  # engine.heartbeat.Heartbeat: reports while this runs
+        self.owners = OwnerDirectory({}, {})
 
     def run(self) -> None:
         sobjects = types_in_order(self.job.object_types)
+        first_run = not self.job.progress
         for sobject in sobjects:
             self.job.progress.setdefault(sobject, empty_progress())
         self._count_all(sobjects)
+        self._read_owners(warn=first_run)
         for sobject in sobjects:
             if self.job.progress[sobject]["status"] == "done":
                 continue  # finished before a resume
             self._import_object(sobject)
+        self._check_cancel()
+        # Links to records that came later, then prices: both need every record in.
+        links.settle(self.job, self._record_link_warnings)
+        if "PricebookEntry" in sobjects:
+            set_product_prices(self.job, self._corporate_currency())
+
+    # -- owners -------------------------------------------------------------------------------
+    def _read_owners(self, warn: bool) -> None:
+        """The org's users and queues, once per run (a resumed job reads them again)."""
+        problem = read_salesforce_users(self.client, self.job.org_id)
+        if problem and warn:
+            self._job_warning("User", "OwnerId", problem)
+        self.owners = OwnerDirectory.load(self.job.org_id)
+
+    def _corporate_currency(self) -> str | None:
+        if "CurrencyIsoCode" not in self.client.readable_fields("Product2"):
+            return None  # a single-currency org: every entry is in the org's one currency
+        try:
+            rows = self.client.call(
+                lambda sf: sf.query("SELECT IsoCode FROM CurrencyType WHERE IsCorporate = true")
+            )
+        except SalesforceError:
+            return None
+        return (rows.get("records") or [{}])[0].get("IsoCode")
 
     # -- counting -----------------------------------------------------------------------------
     def _count_all(self, sobjects: list[str]) -> None:
@@ -79,26 +112,46 @@ class JobRunner:
         self.job.save(update_fields=["progress", "total_records", "updated_at"])
 
     # -- one object type ------------------------------------------------------------------------
-    def _select_list(self, sobject: str) -> list[str]:
+    def _select_list(self, sobject: str) -> tuple[list[str], tuple]:
+        """The fields to SELECT, and the custom fields among them."""
         mapping = mapping_for(sobject)
-        readable = self.client.readable_fields(sobject)
+        described = self.client.describe_fields(sobject)
+        first_time = self.job.progress[sobject]["last_id"] == ""
+
+        def readable(name: str) -> bool:
+            # A relationship field (Product2.Name) is readable when its lookup field is.
+            return name in described or ("." in name and _lookup_field(name) in described)
+
         wanted = mapping.soql_fields
-        missing = [f for f in wanted if f not in readable and f not in mapping.optional_fields]
-        if missing and self.job.progress[sobject]["last_id"] == "":
+        missing = [f for f in wanted if not readable(f) and f not in mapping.optional_fields]
+        if missing and first_time:
             self._job_warning(
                 sobject,
                 ", ".join(missing),
                 f"Not readable in this Salesforce org (field-level security or not present), "
                 f"so not imported: {', '.join(missing)}.",
             )
-        return [f for f in wanted if f in readable]
+        fields = [f for f in wanted if readable(f)] + [f for f in mapping.audit_fields if f in described]
+        custom = ()
+        if self.job.include_custom_fields:
+            hidden = store_definitions(self.job.org_id, sobject, described)
+            if hidden and first_time:
+                self._job_warning(
+                    sobject,
+                    ", ".join(hidden),
+                    f"Custom field(s) an earlier import read are no longer readable (field-level "
+                    f"security or deleted), so not imported: {', '.join(hidden)}.",
+                )
+            custom = custom_fields_of(described)
+            fields += [c.api_name for c in custom if c.api_name not in fields]
+        return fields, custom
 
     def _import_object(self, sobject: str) -> None:
         entry = self.job.progress[sobject]
-        fields = self._select_list(sobject)
+        fields, custom = self._select_list(sobject)
         entry["status"] = "in_progress"
         self._save_progress()
-        importer = BatchImporter(self.job, mapping_for(sobject))
+        importer = BatchImporter(self.job, mapping_for(sobject), self.owners, custom)
         for attempt in range(1, MAX_REQUERIES + 2):
             try:
                 self._import_pages(sobject, fields, importer)
@@ -148,6 +201,8 @@ class JobRunner:
             entry[key] += value
         entry["last_id"] = last_id or entry["last_id"]  # pages come in ORDER BY Id
         job = self.job
+        for owner, count in tally.unmatched_owners.items():
+            job.unmatched_owners[owner] = job.unmatched_owners.get(owner, 0) + count
         job.imported_count += tally.imported
         job.matched_count += tally.matched
         job.skipped_count += tally.skipped
@@ -165,6 +220,7 @@ class JobRunner:
             skipped_count=job.skipped_count,
             error_count=job.error_count,
             warning_count=job.warning_count,
+            unmatched_owners=job.unmatched_owners,
             heartbeat_at=job.heartbeat_at,
             updated_at=job.heartbeat_at,
         )
@@ -182,8 +238,18 @@ class JobRunner:
                 severity=Severity.WARNING,
             )
             self.job.warning_count += 1
-            self.job.progress[sobject]["warnings"] += 1
+            if sobject in self.job.progress:
+                self.job.progress[sobject]["warnings"] += 1
             self._save_progress()
+
+    def _record_link_warnings(self, problems: list[dict]) -> None:
+        """Inside the link pass's transaction: its warnings, counted where they belong."""
+        RowWriter(ImportProblem).insert(problems)
+        for problem in problems:
+            self.job.warning_count += 1
+            if problem["object_type"] in self.job.progress:
+                self.job.progress[problem["object_type"]]["warnings"] += 1
+        self._save_progress()
 
     def _check_cancel(self) -> None:
         if self.heartbeat is not None and self.heartbeat.lost.is_set():
@@ -204,6 +270,12 @@ def relax_commit_durability() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
+def _lookup_field(relationship_field: str) -> str:
+    """Product2.Name -> Product2Id; Primary_Contact__r.Name -> Primary_Contact__c."""
+    relationship = relationship_field.split(".", 1)[0]
+    return relationship[:-3] + "__c" if relationship.endswith("__r") else relationship + "Id"
+
+
 def _soql_id(value: str) -> str:
     # Salesforce Ids are alphanumeric; anything else must never reach the query.
     if not value.isalnum():
@@ -222,8 +294,10 @@ def finish(job: ImportJob, status: str, reason: str = "") -> None:
             "skipped_count",
             "error_count",
             "warning_count",
+            "unmatched_owners",
         ]
     )
+    _warn_unmatched_owners(job)
     job.status = status
     job.failure_reason = reason
     job.completed_at = timezone.now()
@@ -232,4 +306,29 @@ def finish(job: ImportJob, status: str, reason: str = "") -> None:
             status != JobStatus.COMPLETED and entry["status"] == "pending"
         ):
             entry["status"] = {"CANCELLED": "cancelled", "FAILED": "failed"}.get(status, entry["status"])
-    job.save(update_fields=["status", "failure_reason", "completed_at", "progress", "updated_at"])
+    job.save(
+        update_fields=["status", "failure_reason", "completed_at", "progress", "warning_count", "updated_at"]
+    )
+
+
+def _warn_unmatched_owners(job: ImportJob) -> None:
+    """One warning per Salesforce user or queue whose records got no owner, with the count."""
+    if not job.unmatched_owners:
+        return
+    users = {
+        u.salesforce_id: u
+        for u in SalesforceUser.objects.filter(salesforce_id__in=list(job.unmatched_owners))
+    }
+    ImportProblem.objects.bulk_create(
+        ImportProblem(
+            org_id=job.org_id,
+            job=job,
+            object_type="User",
+            salesforce_id=sf_id[:18],
+            field="OwnerId",
+            message=unmatched_warning(users.get(sf_id), sf_id, count),
+            severity=Severity.WARNING,
+        )
+        for sf_id, count in sorted(job.unmatched_owners.items())
+    )
+    job.warning_count += len(job.unmatched_owners)

@@ -1,3 +1,4 @@
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..models import Severity
@@ -12,6 +13,8 @@ class Tally:
     skipped: int = 0
     errors: int = 0
     problems: list[dict] = field(default_factory=list)  # ImportProblem rows
+    # Salesforce owner Id -> records imported without owner (it maps to no member)
+    unmatched_owners: Counter = field(default_factory=Counter)
 
     @property
     def warnings(self) -> int:

@@ -6,22 +6,35 @@ The engine imports this after Django is set up (the tables read the models' fiel
 from .account import ACCOUNT
 from .base import Converted, FieldMap, NaturalKey, ObjectMapping, Problem
 from .contact import CONTACT
+from .line_items import OPPORTUNITY_LINE_ITEM
 from .opportunity import OPPORTUNITY
 from .order import ORDER, ORDER_ITEM
+from .prices import PRICEBOOK_ENTRY
 from .product import PRODUCT2
 from .quote import QUOTE, QUOTE_LINE_ITEM
 
 MAPPINGS: dict[str, ObjectMapping] = {
     mapping.sobject: mapping
-    for mapping in (PRODUCT2, ACCOUNT, CONTACT, OPPORTUNITY, ORDER, ORDER_ITEM, QUOTE, QUOTE_LINE_ITEM)
+    for mapping in (
+        PRODUCT2,
+        PRICEBOOK_ENTRY,
+        ACCOUNT,
+        CONTACT,
+        OPPORTUNITY,
+        OPPORTUNITY_LINE_ITEM,
+        ORDER,
+        ORDER_ITEM,
+        QUOTE,
+        QUOTE_LINE_ITEM,
+    )
 }
 
 # (parent, its line item type): dependencies first, as references are resolved against earlier types.
 IMPORT_ORDER = [
-    ("Product2", None),
+    ("Product2", "PricebookEntry"),
     ("Account", None),
     ("Contact", None),
-    ("Opportunity", None),
+    ("Opportunity", "OpportunityLineItem"),
     ("Order", "OrderItem"),
     ("Quote", "QuoteLineItem"),
 ]

@@ -19,6 +19,7 @@ ACCOUNT = ObjectMapping(
         *address_fields("Billing"),
         FieldMap("CurrencyIsoCode", "currency", v.currency),
     ),
+    references=(("ParentId", "parent", "Account"),),  # may sort after its child: engine/links.py
     natural_key=NaturalKey("name", case_insensitive=True, match_existing=True, on_duplicate="suffix"),
     optional_fields=frozenset({"CurrencyIsoCode"}),
 )

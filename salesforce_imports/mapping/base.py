@@ -8,7 +8,7 @@ never raises: one odd record must not stop a batch.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .values import Invalid, country, shown, text
+from .values import Invalid, country, datetime_value, shown, text
 
 ERROR, WARNING = "error", "warning"
 
@@ -25,6 +25,10 @@ class Converted:
     values: dict = field(default_factory=dict)  # CRM field -> python value; no FK fields
     references: dict = field(default_factory=dict)  # CRM FK field -> (Salesforce object, Salesforce Id)
     problems: list = field(default_factory=list)
+    owner_id: str = ""  # Salesforce OwnerId (a User or a Queue), for the engine to map to a member
+    creator_id: str = ""  # Salesforce CreatedById
+    custom_lookups: list = field(default_factory=list)  # (custom field, Salesforce Id) to resolve
+    unresolved_lookups: list = field(default_factory=list)  # ... the engine found no CRM record for
 
     @property
     def ok(self) -> bool:
@@ -100,6 +104,12 @@ class ObjectMapping:
         read = ["Id"]
         read += [name for row in self.fields for name in (row.sf, *row.also)]
         read += [sf for sf, _crm, _target in self.references]
+        has_owner = any(f.name == "owner" for f in meta.concrete_fields)
+        # Who owns and who created each record, and when: read when the org lets us (line items
+        # have no OwnerId), never a warning when not.
+        audit = ("OwnerId", "CreatedById", "CreatedDate") if has_owner else ("CreatedById", "CreatedDate")
+        object.__setattr__(self, "has_owner", has_owner)
+        object.__setattr__(self, "audit_fields", tuple(name for name in audit if name not in read))
         object.__setattr__(self, "_targets", targets)
         object.__setattr__(self, "_rows_and_targets", tuple((row, targets[row.crm]) for row in self.fields))
         object.__setattr__(self, "_soql_fields", tuple(dict.fromkeys(read)))
@@ -108,17 +118,23 @@ class ObjectMapping:
     def soql_fields(self) -> list[str]:
         return list(self._soql_fields)
 
-    def model_field(self, name: str):
-        return self._targets[name]
+    @property
+    def self_references(self) -> frozenset:
+        """CRM FK fields pointing at the same Salesforce object (a parent account, a manager)."""
+        return frozenset(crm for _sf, crm, target in self.references if target == self.sobject)
 
-    def convert(self, record: dict) -> Converted:
+    def model_field(self, name: str):
+        return self._targets.get(name) or self.model._meta.get_field(name)
+
+    def convert(self, record: dict, custom_fields: tuple = ()) -> Converted:
+        """`custom_fields`: the org's readable custom fields of this object (CustomField rows)."""
         try:
-            return self._convert(record)
+            return self._convert(record, custom_fields)
         except Exception as exc:  # a converter bug must cost one record, not the batch
             message = f"could not convert the record ({type(exc).__name__}: {shown(str(exc))})"
             return Converted(problems=[Problem("", message, ERROR)])
 
-    def _convert(self, record: dict) -> Converted:
+    def _convert(self, record: dict, custom_fields: tuple) -> Converted:
         get = _reader(record)
         result = Converted()
         problems = result.problems
@@ -147,7 +163,28 @@ class ObjectMapping:
                 result.references[crm] = (target, raw.strip())
             elif raw is not None and not isinstance(raw, str):
                 problems.append(Problem(sf, f"{shown(raw)} is not a Salesforce Id; left empty", WARNING))
+        self._audit(get, result)
+        if custom_fields:
+            from .custom import convert_custom  # custom.py builds on this module
+
+            custom, custom_problems, result.custom_lookups = convert_custom(get, custom_fields)
+            result.values["custom_fields"] = custom
+            problems.extend(custom_problems)
         return result
+
+    def _audit(self, get, result: Converted) -> None:
+        owner, creator, created = get("OwnerId"), get("CreatedById"), get("CreatedDate")
+        if self.has_owner and isinstance(owner, str):
+            result.owner_id = owner.strip()
+        if isinstance(creator, str):
+            result.creator_id = creator.strip()
+        if created is not None and created != "":
+            try:
+                result.values["created_at"] = datetime_value(created, None, None)
+            except Invalid:
+                result.problems.append(
+                    Problem("CreatedDate", f"{shown(created)} is not a date and time; created now", WARNING)
+                )
 
     def disambiguate(self, value: str, salt: str) -> str:
         """`value (Id)` with the record's whole Salesforce Id, cut to fit the column.
@@ -165,7 +202,8 @@ class ObjectMapping:
 
 def _reader(record: dict):
     """Field access by exact name, then case-insensitively (the API's field names are; some
-    exports lower-case them). A missing key is null."""
+    exports lower-case them). A missing key is null. A relationship field (`Product2.Name`)
+    is a nested object in REST JSON and a dotted column in Bulk CSV: both are read."""
     lowered = None
 
     def get(name):
@@ -174,6 +212,11 @@ def _reader(record: dict):
             return record[name]
         if lowered is None:
             lowered = {key.lower(): value for key, value in record.items() if isinstance(key, str)}
-        return lowered.get(name.lower())
+        key = name.lower()
+        if key in lowered or "." not in name:
+            return lowered.get(key)
+        parent, _, rest = name.partition(".")
+        nested = get(parent)
+        return _reader(nested)(rest) if isinstance(nested, dict) else None
 
     return get

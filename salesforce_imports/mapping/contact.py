@@ -19,6 +19,6 @@ CONTACT = ObjectMapping(
         *address_fields("Mailing"),
         FieldMap("Description", "description", v.text),
     ),
-    references=(("AccountId", "account", "Account"),),
+    references=(("AccountId", "account", "Account"), ("ReportsToId", "reports_to", "Contact")),
     natural_key=NaturalKey("email", case_insensitive=True, match_existing=True, on_duplicate="clear"),
 )

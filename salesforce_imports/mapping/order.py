@@ -1,14 +1,14 @@
 """Order -> orders.Order and OrderItem -> orders.OrderLineItem.
 
 Order.EndDate is not mapped: it ends the order's contract period, it is not a shipping date.
-A line item's name is the first line of its Description (OrderItem has no name of its own; the
-product's name would need a relationship query), "" when there is none.
+A line item is named after its product (line_items.py).
 """
 
 from orders.models import Order, OrderLineItem
 
 from . import values as v
 from .base import FieldMap, ObjectMapping, address_fields
+from .line_items import name_row
 
 ORDER = ObjectMapping(
     sobject="Order",
@@ -37,7 +37,7 @@ ORDER_ITEM = ObjectMapping(
     sobject="OrderItem",
     model=OrderLineItem,
     fields=(
-        FieldMap("Description", "name", v.first_line),
+        name_row(),
         FieldMap("Description", "description", v.text),
         FieldMap("Quantity", "quantity", v.decimal),
         FieldMap("UnitPrice", "unit_price", v.decimal),

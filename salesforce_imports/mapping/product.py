@@ -1,4 +1,4 @@
-"""Product2 -> invoices.Product. The price lives on PricebookEntry, which is not imported."""
+"""Product2 -> invoices.Product. Its prices come with its PricebookEntry rows (prices.py)."""
 
 from invoices.models import Product
 

@@ -2,13 +2,14 @@
 
 Totals are kept as Salesforce had them, never recomputed. Quote.Discount is a percentage, so a set
 Discount gives discount_type PERCENTAGE. QuoteLineItem.Discount (also a percent in Salesforce) is
-copied as is into the line's discount. A line item's name is the first line of its Description.
+copied as is into the line's discount. A line item is named after its product (line_items.py).
 """
 
 from invoices.models import DiscountType, Estimate, EstimateLineItem
 
 from . import values as v
 from .base import FieldMap, NaturalKey, ObjectMapping
+from .line_items import name_row
 
 QUOTE = ObjectMapping(
     sobject="Quote",
@@ -43,7 +44,7 @@ QUOTE_LINE_ITEM = ObjectMapping(
     sobject="QuoteLineItem",
     model=EstimateLineItem,
     fields=(
-        FieldMap("Description", "name", v.first_line),
+        name_row(),
         FieldMap("Description", "description", v.text),
         FieldMap("Quantity", "quantity", v.decimal),
         FieldMap("UnitPrice", "unit_price", v.decimal),

@@ -6,8 +6,8 @@ from django.test import Client
 from accounts.models import Account
 from common.rls import org_context
 from contacts.models import Contact
-from invoices.models import Estimate, EstimateLineItem, Product
-from opportunity.models import Opportunity
+from invoices.models import Estimate, EstimateLineItem, Product, ProductPrice
+from opportunity.models import Opportunity, OpportunityLineItem
 from orders.models import Order, OrderLineItem
 from salesforce_imports import services
 from salesforce_imports.models import ImportedRecord, ImportJob, ImportProblem, JobStatus
@@ -17,15 +17,28 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ALL = ["Account", "Contact", "Opportunity", "Product2", "Order", "Quote"]
 FETCHED_TYPES = [
     "Product2",
+    "PricebookEntry",
     "Account",
     "Contact",
     "Opportunity",
+    "OpportunityLineItem",
     "Order",
     "OrderItem",
     "Quote",
     "QuoteLineItem",
 ]
-MODELS = [Account, Contact, Opportunity, Product, Order, OrderLineItem, Estimate, EstimateLineItem]
+MODELS = [
+    Account,
+    Contact,
+    Opportunity,
+    OpportunityLineItem,
+    Product,
+    ProductPrice,
+    Order,
+    OrderLineItem,
+    Estimate,
+    EstimateLineItem,
+]
 
 
 def start(api, types=ALL):
@@ -214,8 +227,8 @@ def test_a_row_the_database_refuses_costs_only_that_record(connected, admin_api,
     victim = connected.org.record_at("Opportunity", 1)["Id"]
     real_convert = ObjectMapping.convert
 
-    def convert_with_a_bad_value(self, record):
-        converted = real_convert(self, record)
+    def convert_with_a_bad_value(self, record, custom_fields=()):
+        converted = real_convert(self, record, custom_fields)
         if record.get("Id") == victim:
             converted.values["probability"] = 150  # the CHECK constraint refuses it
         return converted

@@ -59,7 +59,7 @@ def test_transient_faults_do_not_lose_records(big_connected, admin_api, admin_pr
 
 
 def test_daily_limit_fails_clearly_and_rerun_resumes(big_connected, admin_api, admin_profile):
-    big_connected.set_faults(limit_exceeded_at=12)
+    big_connected.set_faults(limit_exceeded_at=20)  # past the counts and the user reads
     failed = run(admin_profile, start(admin_api))
     assert failed.status == JobStatus.FAILED
     assert "daily API request limit" in failed.failure_reason
@@ -229,5 +229,6 @@ def test_a_closed_query_cursor_is_queried_again_from_where_the_import_got(
     assert job.skipped_count == 0
     assert_accounted(job, sandbox)
     assert_no_duplicates(admin_profile)
-    # One query per object type, plus the one that picked up after the closed cursor.
-    assert sandbox.stats()["calls"]["query"] == len(FETCHED_TYPES) + 1
+    # One query per object type, the users and the queues, plus the one that picked up after
+    # the closed cursor.
+    assert sandbox.stats()["calls"]["query"] == len(FETCHED_TYPES) + 2 + 1

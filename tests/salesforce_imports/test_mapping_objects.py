@@ -47,10 +47,10 @@ def problems(converted, severity=None):
 
 def test_registry_and_import_order():
     assert IMPORT_ORDER == [
-        ("Product2", None),
+        ("Product2", "PricebookEntry"),
         ("Account", None),
         ("Contact", None),
-        ("Opportunity", None),
+        ("Opportunity", "OpportunityLineItem"),
         ("Order", "OrderItem"),
         ("Quote", "QuoteLineItem"),
     ]
@@ -322,6 +322,7 @@ def test_quote_and_line_item():
         "notes": "Thanks",
         "issue_date": date(2024, 11, 30),
         "currency": "",
+        "created_at": datetime(2024, 11, 30, 23, 30, tzinfo=UTC),  # Salesforce's, not the import's
     }
     assert set(converted.references) == {"account", "contact", "opportunity"}
     assert mapping_for("Quote").convert(as_bulk_csv(quote)) == converted
@@ -332,6 +333,88 @@ def test_quote_and_line_item():
     assert line.ok and line.values["sort_order"] == 4 and line.values["quantity"] == Decimal("3.00")
     assert line.references == {"estimate": ("Quote", "0Q0000000000001AAA")}
     assert mapping_for("QuoteLineItem").parent_field == "estimate"
+
+
+def test_line_items_are_named_after_their_product_else_their_description():
+    for sobject in ("OrderItem", "QuoteLineItem", "OpportunityLineItem"):
+        mapping = mapping_for(sobject)
+        product = {"attributes": {"type": "Product2"}, "Name": "GenWatt Diesel 200kW"}
+        named = mapping.convert({"Product2": product, "Description": "Second line\nmore"})
+        assert named.values["name"] == "GenWatt Diesel 200kW", sobject
+        csv = mapping.convert({"Product2.Name": "GenWatt Diesel 200kW", "Description": ""})
+        assert csv.values["name"] == "GenWatt Diesel 200kW", sobject  # Bulk CSV's dotted column
+        unnamed = mapping.convert({"Product2": None, "Description": "\n  Install on site \nday 2"})
+        assert unnamed.values["name"] == "Install on site", sobject
+        assert mapping.convert({"Product2": None}).values["name"] == "", sobject
+
+
+def test_opportunity_line_item():
+    line = mapping_for("OpportunityLineItem").convert(
+        {
+            "OpportunityId": "006000000000001AAA",
+            "Product2Id": "01t000000000001AAA",
+            "Product2": {"Name": "Widget"},
+            "Quantity": 2.5,
+            "UnitPrice": 100,
+            "ListPrice": 120,
+            "Discount": 12.5,
+            "TotalPrice": 218.75,
+            "ServiceDate": "2025-03-01",
+            "SortOrder": 3,
+            "CreatedDate": "2020-01-02T03:04:05.000+0000",
+        }
+    )
+    assert line.ok, line.problems
+    assert line.values | {"created_at": None} == {
+        "name": "Widget",
+        "description": "",
+        "quantity": Decimal("2.50"),
+        "unit_price": Decimal("100.00"),
+        "list_price": Decimal("120.00"),
+        "discount": Decimal("12.50"),
+        "total": Decimal("218.75"),
+        "service_date": date(2025, 3, 1),
+        "sort_order": 3,
+        "created_at": None,
+    }
+    assert line.values["created_at"] == datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert line.references == {
+        "opportunity": ("Opportunity", "006000000000001AAA"),
+        "product": ("Product2", "01t000000000001AAA"),
+    }
+
+
+def test_price_book_entry_keeps_an_unknown_currency_with_a_warning():
+    mapping = mapping_for("PricebookEntry")
+    entry = {
+        "Product2Id": "01t000000000001AAA",
+        "Pricebook2Id": "01s000000000001AAA",
+        "Pricebook2": {"Name": "Standard Price Book", "IsStandard": True},
+        "UnitPrice": 9.5,
+        "IsActive": True,
+        "CurrencyIsoCode": "EUR",
+    }
+    converted = mapping.convert(entry)
+    assert converted.ok and converted.problems == []
+    assert converted.values["price_book"] == "Standard Price Book" and converted.values["is_standard"] is True
+    assert converted.values["unit_price"] == Decimal("9.50") and converted.values["currency"] == "EUR"
+    odd = mapping.convert({**entry, "CurrencyIsoCode": "XBT"})  # a code ISO 4217 lacks
+    assert odd.ok and odd.values["currency"] == "XBT"
+    assert problems(odd) == [("CurrencyIsoCode", "warning")]
+    nameless = mapping.convert({**entry, "Pricebook2": None})  # price books' names hidden from the user
+    assert nameless.values["price_book"] == "Price book 01s000000000001AAA"
+
+
+def test_owner_and_creator_are_read_for_the_engine_to_map():
+    account = mapping_for("Account").convert(
+        {"Name": "Acme", "OwnerId": "005000000000001AAA", "CreatedById": "005000000000002AAA"}
+    )
+    assert (account.owner_id, account.creator_id) == ("005000000000001AAA", "005000000000002AAA")
+    assert "OwnerId" in mapping_for("Account").audit_fields
+    assert "OwnerId" not in mapping_for("OrderItem").audit_fields  # line items have no owner
+    bad_date = mapping_for("Account").convert({"Name": "Acme", "CreatedDate": "yesterday"})
+    assert bad_date.ok and "created_at" not in bad_date.values
+    assert problems(bad_date) == [("CreatedDate", "warning")]
 
 
 def test_quote_without_number_is_an_error():

@@ -1,0 +1,104 @@
+"""Links whose target is imported after the record that holds them.
+
+Salesforce returns records in Id order, so a parent account may come after its child and a
+contact's manager after the contact; a custom lookup may point at a type imported later
+(an account's primary contact). Each batch resolves what it can with one query; every
+other such link is written as a PendingLink row in the batch's own transaction, and the
+job settles them all at its end, in chunks, with one query per chunk and one bulk update per
+CRM model. A link whose target never arrived is then one warning per record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from ..models import ImportedRecord, PendingLink, Severity
+
+CHUNK = 2000
+
+
+def resolve_custom_lookups(pending) -> None:
+    """Fill in `id` of each custom lookup whose target the CRM already has (one query)."""
+    wanted = {sf_id for p in pending for _api, sf_id in p.converted.custom_lookups}
+    if not wanted:
+        return
+    found = dict(
+        ImportedRecord.objects.filter(salesforce_id__any=list(wanted)).values_list(
+            "salesforce_id", "object_id"
+        )
+    )
+    for p in pending:
+        custom = p.values.get("custom_fields") or {}
+        for api_name, sf_id in p.converted.custom_lookups:
+            object_id = found.get(sf_id)
+            if object_id is not None:
+                custom[api_name]["id"] = str(object_id)
+            else:
+                p.converted.unresolved_lookups.append((api_name, sf_id))
+
+
+def settle(job, record_warnings) -> None:
+    """Resolve the job's pending links; `record_warnings(problems)` is called inside each
+    chunk's transaction with the warnings for links that stay empty, to count them."""
+    links = PendingLink.objects.filter(job_id=job.pk).order_by("id")
+    while True:
+        chunk = list(links[:CHUNK])
+        if not chunk:
+            return
+        found = dict(
+            ImportedRecord.objects.filter(
+                salesforce_id__any=list({link.target_salesforce_id for link in chunk})
+            ).values_list("salesforce_id", "object_id")
+        )
+        with transaction.atomic():
+            by_model = defaultdict(list)
+            for link in chunk:
+                by_model[link.content_type_id].append(link)
+            missing = defaultdict(list)  # (object type, Salesforce Id) -> ["ParentId 001...", ...]
+            for content_type_id, model_links in by_model.items():
+                model = ContentType.objects.get_for_id(content_type_id).model_class()
+                _apply(model, model_links, found, missing)
+            record_warnings(
+                [
+                    {
+                        "org_id": job.org_id,
+                        "job_id": job.pk,
+                        "object_type": sobject,
+                        "salesforce_id": sf_id,
+                        "field": ", ".join(item.split(" ")[0] for item in items)[:80],
+                        "message": f"Linked record(s) not imported, link left empty: {', '.join(items)}.",
+                        "severity": Severity.WARNING,
+                    }
+                    for (sobject, sf_id), items in missing.items()
+                ]
+            )
+            PendingLink.objects.filter(pk__in=[link.pk for link in chunk]).delete()
+
+
+def _apply(model, links, found, missing) -> None:
+    rows = {obj.pk: obj for obj in model.objects.filter(pk__in={link.object_id for link in links})}
+    changed_fields = set()
+    for link in links:
+        obj = rows.get(link.object_id)
+        target = found.get(link.target_salesforce_id)
+        if obj is None:
+            continue  # the record is gone (undone or deleted in the CRM meanwhile)
+        if target is None:
+            missing[(link.salesforce_object_type, link.salesforce_id)].append(
+                f"{link.salesforce_field} {link.target_salesforce_id}"
+            )
+            continue
+        if link.field.startswith("custom_fields."):
+            entry = (obj.custom_fields or {}).get(link.field.removeprefix("custom_fields."))
+            if isinstance(entry, dict):
+                entry["id"] = str(target)
+                changed_fields.add("custom_fields")
+        else:
+            setattr(obj, f"{link.field}_id", target)
+            changed_fields.add(link.field)
+    if changed_fields:
+        # bulk_update leaves updated_at alone: the importer's own links are not a CRM edit.
+        model.objects.bulk_update(list(rows.values()), sorted(changed_fields), batch_size=500)

@@ -1,5 +1,6 @@
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 from common.models import BaseOrgModel, ci_unique, custom_fields_field, owner_field
 
@@ -74,3 +75,6 @@ class Account(BaseOrgModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("account-detail", args=[self.pk])

@@ -1,6 +1,7 @@
 """Building blocks for each host app's read API and plain list page."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.views.generic import ListView
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -76,30 +77,44 @@ def line_items_field(line_item_model):
 
 
 class OrgListView(LoginRequiredMixin, ListView):
-    """A plain, paginated table of one model for the current org."""
+    """A paginated table of one model for the current org; `?q=` searches, rows link to
+    the record's page."""
 
     template_name = "common/object_list.html"
     paginate_by = 50
     title = ""
-    columns = ()  # (heading, attribute) pairs
+    columns = ()  # (heading, attribute) pairs; the first links to the record
     select_related = ()
+    search_fields = ()  # every word of ?q= must match one of these (icontains)
+    search_label = ""  # e.g. "name or email", for the search box
 
     def get_queryset(self):
         org = self.request.org
         if org is None:
             return self.model.objects.none()
-        return self.model.objects.filter(org=org).select_related(*self.select_related)
+        qs = self.model.objects.filter(org=org).select_related(*self.select_related)
+        query = self.search_query()
+        for word in query.split():
+            condition = Q()
+            for name in self.search_fields:
+                condition |= Q(**{f"{name}__icontains": word})
+            qs = qs.filter(condition)
+        return qs
+
+    def search_query(self):
+        return self.request.GET.get("q", "").strip()[:200] if self.search_fields else ""
 
     def get_context_data(self, **kwargs):
+        from .records import cells
+
         context = super().get_context_data(**kwargs)
-        rows = [[_value(obj, attr) for _, attr in self.columns] for obj in context["object_list"]]
-        context.update(title=self.title, headings=[h for h, _ in self.columns], rows=rows)
+        rows = [cells(obj, self.columns) for obj in context["object_list"]]
+        context.update(
+            title=self.title,
+            headings=[h for h, _ in self.columns],
+            rows=rows,
+            q=self.search_query(),
+            searchable=bool(self.search_fields),
+            search_label=self.search_label,
+        )
         return context
-
-
-def _value(obj, attr):
-    for part in attr.split("."):
-        obj = getattr(obj, part, None)
-        if obj is None:
-            return ""
-    return obj

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 from common.models import BaseOrgModel, ci_unique, custom_fields_field, owner_field
 
@@ -32,3 +33,6 @@ class Contact(BaseOrgModel):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+    def get_absolute_url(self):
+        return reverse("contact-detail", args=[self.pk])

@@ -5,17 +5,17 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import AccountViewSet
-from accounts.views import AccountListView
+from accounts.views import AccountDetailView, AccountListView
 from common import api as common_api
 from common import views as common_views
 from contacts.api import ContactViewSet
-from contacts.views import ContactListView
+from contacts.views import ContactDetailView, ContactListView
 from invoices.api import EstimateViewSet, ProductViewSet
-from invoices.views import EstimateListView, ProductListView
+from invoices.views import EstimateDetailView, EstimateListView, ProductDetailView, ProductListView
 from opportunity.api import OpportunityViewSet
-from opportunity.views import OpportunityListView
+from opportunity.views import OpportunityDetailView, OpportunityListView
 from orders.api import OrderViewSet
-from orders.views import OrderListView
+from orders.views import OrderDetailView, OrderListView
 
 router = DefaultRouter()
 router.register("accounts", AccountViewSet, basename="account")
@@ -30,17 +30,24 @@ urlpatterns = [
     path("api/auth/refresh/", common_api.RefreshView.as_view(), name="api-refresh"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/salesforce/", include("salesforce_imports.api.urls")),
+    path("api/custom-fields/", include("salesforce_imports.api.custom_fields_urls")),
     path("api/", include(router.urls)),
     path("login/", common_views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("switch-org/", common_views.switch_org, name="switch-org"),
     path("", common_views.home, name="home"),
     path("accounts/", AccountListView.as_view(), name="account-list"),
+    path("accounts/<uuid:pk>/", AccountDetailView.as_view(), name="account-detail"),
     path("contacts/", ContactListView.as_view(), name="contact-list"),
+    path("contacts/<uuid:pk>/", ContactDetailView.as_view(), name="contact-detail"),
     path("opportunities/", OpportunityListView.as_view(), name="opportunity-list"),
+    path("opportunities/<uuid:pk>/", OpportunityDetailView.as_view(), name="opportunity-detail"),
     path("products/", ProductListView.as_view(), name="product-list"),
+    path("products/<uuid:pk>/", ProductDetailView.as_view(), name="product-detail"),
     path("estimates/", EstimateListView.as_view(), name="estimate-list"),
+    path("estimates/<uuid:pk>/", EstimateDetailView.as_view(), name="estimate-detail"),
     path("orders/", OrderListView.as_view(), name="order-list"),
+    path("orders/<uuid:pk>/", OrderDetailView.as_view(), name="order-detail"),
     path("", include("salesforce_imports.web.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 from common.models import BaseOrgModel, custom_fields_field, owner_field
 
@@ -23,6 +24,9 @@ class Product(BaseOrgModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("product-detail", args=[self.pk])
 
 
 class ProductPrice(BaseOrgModel):
@@ -84,6 +88,9 @@ class Estimate(BaseOrgModel):
 
     def __str__(self):
         return f"{self.estimate_number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("estimate-detail", args=[self.pk])
 
 
 class EstimateLineItem(BaseOrgModel):

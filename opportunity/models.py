@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 from common.models import BaseOrgModel, custom_fields_field, owner_field
 from invoices.models import MONEY
@@ -70,6 +71,9 @@ class Opportunity(BaseOrgModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("opportunity-detail", args=[self.pk])
 
 
 class OpportunityLineItem(BaseOrgModel):

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 from common.models import BaseOrgModel, custom_fields_field, owner_field
 
@@ -48,6 +49,9 @@ class Order(BaseOrgModel):
 
     def __str__(self):
         return self.order_number or self.name
+
+    def get_absolute_url(self):
+        return reverse("order-detail", args=[self.pk])
 
 
 class OrderLineItem(BaseOrgModel):

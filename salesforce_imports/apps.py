@@ -6,7 +6,8 @@ class SalesforceImportsConfig(AppConfig):
     verbose_name = "Salesforce import"
 
     def ready(self):
-        from . import crypto
+        from . import crypto, provenance
 
         # Refuse to start without a token key (DEBUG derives a development key instead).
         crypto.check_configuration()
+        provenance.register()  # the record pages' provenance box and custom field labels

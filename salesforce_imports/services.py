@@ -47,8 +47,12 @@ def validate_types(object_types) -> list[str]:
     return [t for t in SELECTABLE_TYPES if t in object_types]
 
 
-def start_import(org_id, object_types, started_by=None, dispatch=True) -> ImportJob:
-    """Create a PENDING job and queue it once the transaction commits."""
+def start_import(
+    org_id, object_types, started_by=None, dispatch=True, custom_fields: bool = True
+) -> ImportJob:
+    """Create a PENDING job and queue it once the transaction commits.
+
+    `custom_fields=False` leaves the objects' custom fields out of this job (NOTES 8.4)."""
     types = validate_types(object_types)
     connection = SalesforceConnection.objects.filter(org_id=org_id).first()
     if connection is None or not connection.is_active:
@@ -58,6 +62,7 @@ def start_import(org_id, object_types, started_by=None, dispatch=True) -> Import
             job = ImportJob.objects.create(
                 org_id=org_id,
                 object_types=types,
+                include_custom_fields=bool(custom_fields),
                 started_by=started_by,
                 created_by_id=started_by.user_id if started_by else None,
             )

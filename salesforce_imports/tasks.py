@@ -8,7 +8,7 @@ from celery.signals import worker_ready
 
 from common.rls import org_context
 
-from . import services
+from . import owners, services
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,16 @@ def run_import_task(self, job_id: str, org_id: str, takeover_from: str | None = 
         # A live runner holds it (this message is a duplicate); should that runner die,
         # the sweep queues the job again once its heartbeat is older than the lease.
         logger.info("Import %s is held by a live runner; nothing to do here.", job_id)
+
+
+@shared_task(ignore_result=True)
+def apply_owner_mapping_task(org_id: str) -> int:
+    """Give records imported without owner the member their Salesforce owner maps to now
+    (the owner-mapping API's and the import page's "apply"); owners.apply does the work."""
+    with org_context(org_id):
+        given = owners.apply(org_id)
+    logger.info("Owner mapping applied for org %s: %d record(s) got an owner.", org_id, given)
+    return given
 
 
 @worker_ready.connect

@@ -24,7 +24,10 @@ class StartImportView(APIView):
         data.is_valid(raise_exception=True)
         try:
             job = services.start_import(
-                request.org.pk, data.validated_data["object_types"], started_by=request.profile
+                request.org.pk,
+                data.validated_data["object_types"],
+                started_by=request.profile,
+                custom_fields=data.validated_data["custom_fields"],
             )
         except services.JobAlreadyActive as exc:
             body = {"detail": str(exc), "job": str(exc.job.pk) if exc.job else None}

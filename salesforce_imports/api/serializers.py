@@ -19,6 +19,7 @@ class JobSummarySerializer(serializers.ModelSerializer):
             "id",
             "status",
             "object_types",
+            "include_custom_fields",
             "started_by",
             "created_at",
             "started_at",
@@ -51,5 +52,19 @@ class JobSerializer(JobSummarySerializer):
         return ProblemSerializer(selectors.first_problems(job), many=True).data
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """Only JSON true or false: "custom_fields": "no" or 0 is a mistake worth a 400, not a guess."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
 class StartImportSerializer(serializers.Serializer):
     object_types = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    custom_fields = StrictBooleanField(
+        default=True, help_text="false leaves the objects' custom fields out of this import"
+    )

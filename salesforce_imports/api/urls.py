@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import connection, imports
+from . import connection, imports, owner_mapping
 
 urlpatterns = [
     path("connect/", connection.ConnectView.as_view(), name="sf-connect"),
@@ -12,4 +12,8 @@ urlpatterns = [
     path("import/<uuid:job_id>/", imports.JobDetailView.as_view(), name="sf-import-detail"),
     path("import/<uuid:job_id>/errors/", imports.JobProblemsView.as_view(), name="sf-import-problems"),
     path("import/<uuid:job_id>/cancel/", imports.CancelJobView.as_view(), name="sf-import-cancel"),
+    path("owner-mapping/", owner_mapping.OwnerMappingView.as_view(), name="sf-owner-mapping"),
+    path(
+        "owner-mapping/apply/", owner_mapping.ApplyOwnerMappingView.as_view(), name="sf-owner-mapping-apply"
+    ),
 ]

@@ -46,6 +46,7 @@ class AccountDetailView(OrgDetailView):
         "description",
     )
     labels = {"address_line": "Street", "is_active": "Active", "parent": "Parent account"}
+    hide_when_empty = ("address_line", "state", "postcode")
     related = (
         Related("Child accounts", lambda a: a.children.all(), [("Name", "name"), ("City", "city")]),
         Related(

@@ -6,6 +6,6 @@ class CommonConfig(AppConfig):
     verbose_name = "Users and orgs"
 
     def ready(self):
-        from . import lookups, rls  # noqa: F401 - lookups registers `__any`
+        from . import lookups, rls, schema  # noqa: F401 - lookups registers `__any`, schema the auth docs
 
         rls.connect_signals()

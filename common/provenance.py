@@ -8,6 +8,9 @@ instead (salesforce_imports does in its AppConfig.ready), and the record pages a
   {"source": "Salesforce", "label": "Imported from Salesforce", "external_id": "001...",
    "external_url": "https://.../001..." or None, "job_url": "/settings/..." or None}.
 - A custom-field label provider is `provider(model_cls, org_id) -> {api_name: label}`.
+- A custom-field target provider is `provider(model_cls, org_id) -> {api_name: CRM model
+  class}` for lookup fields whose target is a CRM model, so a page can link the value
+  (`{"salesforce_id": ..., "id": CRM id or null}`) to that record.
 
 A provider that raises is logged and skipped: a record page never fails because of one.
 """
@@ -21,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _provenance: list[Callable] = []
 _labels: list[Callable] = []
+_targets: list[Callable] = []
 
 
 def register(provider: Callable) -> Callable:
@@ -47,6 +51,18 @@ def unregister_custom_field_labels(provider: Callable) -> None:
         _labels.remove(provider)
 
 
+def register_custom_field_targets(provider: Callable) -> Callable:
+    """Add a custom-field lookup target provider (idempotent; usable as a decorator)."""
+    if provider not in _targets:
+        _targets.append(provider)
+    return provider
+
+
+def unregister_custom_field_targets(provider: Callable) -> None:
+    if provider in _targets:
+        _targets.remove(provider)
+
+
 def for_object(obj) -> list[dict]:
     """Every registered provider's entries for `obj`, in registration order."""
     entries = []
@@ -67,3 +83,14 @@ def custom_field_labels(model_cls, org_id) -> dict[str, str]:
         except Exception:
             log.exception("Custom field label provider %r failed for %s", provider, model_cls.__name__)
     return labels
+
+
+def custom_field_targets(model_cls, org_id) -> dict[str, type]:
+    """{api_name: CRM model class} for the org's lookup custom fields of `model_cls`."""
+    targets: dict[str, type] = {}
+    for provider in list(_targets):
+        try:
+            targets.update(provider(model_cls, org_id) or {})
+        except Exception:
+            log.exception("Custom field target provider %r failed for %s", provider, model_cls.__name__)
+    return targets

@@ -128,6 +128,7 @@ class OrgDetailView(LoginRequiredMixin, DetailView):
     select_related = ()
     fields = ()  # field names, in page order; FKs link to their page
     labels = {}  # field name -> label, where the model's verbose name reads badly
+    hide_when_empty = ()  # fields left out while empty (e.g. the parts of an address)
     related = ()  # Related lists
     line_items = None  # reverse accessor of the line items, e.g. "line_items"
     line_item_columns = (
@@ -186,6 +187,8 @@ class OrgDetailView(LoginRequiredMixin, DetailView):
                     kind = "long"
                 elif isinstance(value, (dt.date, dt.datetime)):
                     kind = "date"
+            if value == EMPTY and name in self.hide_when_empty:
+                continue
             rows.append({"name": name, "label": label, "value": value, "url": url, "kind": kind})
         return rows
 
@@ -194,10 +197,22 @@ class OrgDetailView(LoginRequiredMixin, DetailView):
         if not values:
             return []
         labels = provenance.custom_field_labels(self.model, obj.org_id)
-        rows = [
-            {"api_name": name, "label": labels.get(name) or name, "value": custom_field_value(value)}
-            for name, value in values.items()
-        ]
+        linked = any(isinstance(v, dict) and v.get("id") for v in values.values())
+        targets = provenance.custom_field_targets(self.model, obj.org_id) if linked else {}
+        rows = []
+        for name, value in values.items():
+            url = None
+            target = targets.get(name)
+            if target is not None and isinstance(value, dict) and value.get("id"):
+                url = url_of(target(pk=value["id"]))  # no query: the URL needs only the id
+            rows.append(
+                {
+                    "api_name": name,
+                    "label": labels.get(name) or name,
+                    "value": custom_field_value(value),
+                    "url": url,
+                }
+            )
         return sorted(rows, key=lambda r: str(r["label"]).lower())
 
     def line_item_table(self, obj):

@@ -44,6 +44,7 @@ class ContactDetailView(OrgDetailView):
         "description",
     )
     labels = {"address_line": "Street", "reports_to": "Reports to"}
+    hide_when_empty = ("address_line", "state", "postcode")
     related = (
         Related(
             "Direct reports",

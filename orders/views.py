@@ -53,4 +53,10 @@ class OrderDetailView(OrgDetailView):
         "shipping_address_line": "Shipping street",
         "order_date": "Order start date",
     }
+    hide_when_empty = (
+        "activated_date",
+        "shipped_date",
+        *(f"billing_{f}" for f in ADDRESS),
+        *(f"shipping_{f}" for f in ADDRESS),
+    )
     line_items = "line_items"

@@ -81,6 +81,32 @@ def custom_field_labels(model_cls, org_id) -> dict[str, str]:
     return {api_name: label for api_name, label in rows.values_list("api_name", "label") if label}
 
 
+def custom_field_targets(model_cls, org_id) -> dict[str, type]:
+    """{api_name: CRM model} for lookup custom fields whose target is a CRM model.
+
+    Uses `CustomFieldDefinition.reference_to` (describe's referenceTo list) when it has it.
+    """
+    from django.apps import apps
+
+    from . import models
+
+    definition = getattr(models, "CustomFieldDefinition", None)
+    object_type = salesforce_object_type(model_cls)
+    if definition is None or object_type is None or org_id is None:
+        return {}
+    if "reference_to" not in {f.name for f in definition._meta.get_fields()}:
+        return {}
+    by_object = {sf: label for label, sf in SALESFORCE_OBJECT_TYPES.items()}
+    rows = definition._default_manager.filter(org_id=org_id, object_type=object_type, field_type="reference")
+    targets = {}
+    for api_name, reference_to in rows.values_list("api_name", "reference_to"):
+        crm = [by_object[t] for t in reference_to or [] if t in by_object]
+        if len(crm) == 1:  # a polymorphic lookup cannot be linked from the id alone
+            targets[api_name] = apps.get_model(crm[0])
+    return targets
+
+
 def register() -> None:
     provenance.register(record_provenance)
     provenance.register_custom_field_labels(custom_field_labels)
+    provenance.register_custom_field_targets(custom_field_targets)

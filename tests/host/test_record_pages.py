@@ -424,3 +424,68 @@ def test_detail_pages_do_not_query_per_row(client, data, key, django_assert_max_
     assert len(many) <= len(few) + 6  # a count per list once it passes the cap, never one per row
     if key == "account":
         assert "Showing the first 20 of 31" in section(html, "Child accounts")
+
+
+def test_a_lookup_custom_field_links_to_the_crm_record(client, data):
+    org = data["org"]
+    with org_context(org.pk):
+        Account.objects.filter(pk=data["account"].pk).update(
+            custom_fields={"Primary__c": {"salesforce_id": "0035g00000XyZabAAB", "id": str(data["boss"].pk)}}
+        )
+
+    def targets(model_cls, org_id):
+        return {"Primary__c": Contact}
+
+    provenance.register_custom_field_targets(targets)
+    try:
+        custom = section(page(client, data["account"]), "Custom fields")
+    finally:
+        provenance.unregister_custom_field_targets(targets)
+    assert f'<a href="{data["boss"].get_absolute_url()}">0035g00000XyZabAAB</a>' in custom
+
+
+def test_salesforce_target_provider_reads_reference_to(data):
+    from salesforce_imports import models as sf_models
+    from salesforce_imports.provenance import custom_field_targets
+
+    definition = getattr(sf_models, "CustomFieldDefinition", None)
+    if definition is None or "reference_to" not in {f.name for f in definition._meta.get_fields()}:
+        pytest.skip("salesforce_imports.CustomFieldDefinition has no reference_to yet")
+    org = data["org"]
+    with org_context(org.pk):
+        make = definition._default_manager.create
+        make(
+            org=org,
+            object_type="Account",
+            api_name="Primary__c",
+            label="P",
+            field_type="reference",
+            reference_to=["Contact"],
+        )
+        make(
+            org=org,
+            object_type="Account",
+            api_name="Who__c",
+            label="W",
+            field_type="reference",
+            reference_to=["Contact", "Account"],
+        )
+        make(
+            org=org,
+            object_type="Account",
+            api_name="Boss__c",
+            label="B",
+            field_type="reference",
+            reference_to=["User"],
+        )
+        make(org=org, object_type="Account", api_name="Text__c", label="T", field_type="string")
+        assert custom_field_targets(Account, org.pk) == {"Primary__c": Contact}
+
+
+def test_empty_address_parts_are_left_out(client, data):
+    details = section(page(client, data["order"]), "Details")
+    assert "Billing street" not in details and "Order number" in details
+    with org_context(data["org"].pk):
+        Order.objects.filter(pk=data["order"].pk).update(billing_city="Austin")
+    details = section(page(client, data["order"]), "Details")
+    assert "Billing city" in details and "Austin" in details and "Billing street" not in details

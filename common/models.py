@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .exact_json import ExactJSONDecoder, ExactJSONEncoder
 from .rls import current_org_id
 
 
@@ -126,7 +127,12 @@ def custom_fields_field():
     """Custom fields keyed by API name (NOTES 8.4). The database default '{}' keeps an
     INSERT that omits the column (the importer's COPY) from writing NULL."""
     return models.JSONField(
-        default=dict, blank=True, db_default=models.Value({}, output_field=models.JSONField())
+        default=dict,
+        blank=True,
+        db_default=models.Value({}, output_field=models.JSONField()),
+        # Salesforce numbers keep every digit (common/exact_json.py), in and out.
+        encoder=ExactJSONEncoder,
+        decoder=ExactJSONDecoder,
     )
 
 

@@ -110,6 +110,10 @@ REST_FRAMEWORK = {
         "common.authentication.OrgSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["common.permissions.IsOrgMember"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "common.exact_json.ExactJSONRenderer",  # custom-field numbers keep every digit
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -12,6 +12,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 import requests
 from django import db
@@ -94,6 +95,8 @@ class SalesforceClient:
                 version=settings.SALESFORCE_API_VERSION,
                 session=http_session(self.connection.instance_url),
                 object_pairs_hook=None,  # json's own dicts: faster than OrderedDict or dict(pairs)
+                # Numbers as Decimal: a Number(18,2) field has more digits than a float keeps.
+                parse_float=Decimal,
             )
             self._sf.headers["Sforce-Query-Options"] = f"batchSize={settings.SALESFORCE_BATCH_SIZE}"
         return self._sf

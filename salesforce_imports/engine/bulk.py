@@ -9,11 +9,11 @@ preparation, which dominate `bulk_create` for thousands of rows. Elsewhere: bulk
 
 from __future__ import annotations
 
-import json
-
 from django.db import connection, transaction
 from django.db.models import AutoField, BigAutoField, JSONField, Model, SmallAutoField
 from django.utils import timezone
+
+from common import exact_json
 
 _MISSING = object()
 _AUTO = (AutoField, BigAutoField, SmallAutoField)
@@ -75,9 +75,9 @@ class RowWriter:
 
 
 def _json_dumper(field: JSONField):
-    """COPY takes a JSON column as its text; None stays SQL NULL."""
+    """COPY takes a JSON column as its text; None stays SQL NULL; Decimals stay exact."""
 
     def dumps(value):
-        return None if value is None else json.dumps(value, cls=field.encoder, ensure_ascii=False)
+        return None if value is None else exact_json.dumps(value)
 
     return dumps

@@ -1,11 +1,11 @@
 """Custom fields (`__c`): describe's type decides how a value is kept in `custom_fields`.
 
-Pure like the rest of the mapping. Text stays text, numbers become JSON numbers equal to
-Salesforce's (a whole number as an integer, else the same digits as a float: Salesforce's own
-JSON carries them as doubles), dates and datetimes ISO 8601 strings, checkboxes booleans,
-picklists their API value, multi-select picklists a list, lookups
-`{"salesforce_id", "id"}` with the CRM id filled in by the engine. A value that does not fit
-its type is left out with a warning on that field; the rest of the record lands.
+Pure like the rest of the mapping. Text stays text; numbers become JSON numbers with
+Salesforce's digits (an integer, else a Decimal that common.exact_json writes exactly);
+dates and datetimes ISO 8601 strings; checkboxes booleans; picklists their API value;
+multi-select picklists a list; lookups `{"salesforce_id", "id"}` with the CRM id filled in
+by the engine. A value that does not fit its type is left out with a warning on that field;
+the rest of the record lands.
 """
 
 from __future__ import annotations
@@ -36,19 +36,21 @@ class NotThatType(ValueError):
 
 
 def _number(raw):
+    """Exact: an integer, else the Decimal with Salesforce's digits (written as a JSON number)."""
     if isinstance(raw, bool):
         raise NotThatType
     if isinstance(raw, int):
         return raw
-    if isinstance(raw, float):
-        return int(raw) if raw.is_integer() and abs(raw) < 2**53 else raw
-    try:
-        value = Decimal(str(raw).strip())
-    except InvalidOperation:
-        raise NotThatType from None
+    if isinstance(raw, Decimal):
+        value = raw
+    else:
+        try:  # Bulk CSV text, or a float from a caller that parsed JSON itself
+            value = Decimal(str(raw).strip())
+        except InvalidOperation:
+            raise NotThatType from None
     if not value.is_finite():
         raise NotThatType
-    return int(value) if value == value.to_integral_value() else float(value)
+    return int(value) if value == value.to_integral_value() and value.adjusted() < 30 else value
 
 
 def _boolean(raw):

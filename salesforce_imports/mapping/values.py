@@ -249,6 +249,8 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def parse_number(raw) -> Decimal:
+    if isinstance(raw, Decimal) and raw.is_finite():  # the client parses JSON numbers as Decimal
+        return raw
     if isinstance(raw, int) and not isinstance(raw, bool):
         return Decimal(raw)
     if isinstance(raw, float):

@@ -411,6 +411,7 @@ def _grow(data, n):
             )
             EstimateLineItem.objects.create(org=org, estimate=e, product=product)
             ProductPrice.objects.create(org=org, product=product, price_book=f"Book {i}")
+            Product.objects.create(org=org, name=f"P {i}", sku=f"P{i}")
 
 
 @pytest.mark.parametrize("key", ["account", "boss", "opp", "product"])
@@ -489,3 +490,16 @@ def test_empty_address_parts_are_left_out(client, data):
         Order.objects.filter(pk=data["order"].pk).update(billing_city="Austin")
     details = section(page(client, data["order"]), "Details")
     assert "Billing city" in details and "Austin" in details and "Billing street" not in details
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/", "/contacts/", "/opportunities/", "/products/", "/estimates/", "/orders/"]
+)
+def test_list_pages_do_not_query_per_row(client, data, path):
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    _grow(data, 30)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(path).content.decode()
+    assert len(many) == len(few)
+    assert html.count("<tr>") > 30

@@ -179,9 +179,11 @@ def copy_limit(org_id) -> tuple[int, float]:
     """
     tables = [  # parents first
         "invoices_product",
+        "invoices_productprice",
         "accounts_account",
         "contacts_contact",
         "opportunity_opportunity",
+        "opportunity_opportunitylineitem",
         "orders_order",
         "orders_orderlineitem",
         "invoices_estimate",

@@ -42,3 +42,21 @@ def test_exported_org_quirks_are_explained(sandbox_factory, admin_api, admin_pro
         shared = ImportProblem.objects.filter(field="email", message__icontains="info@salesforce.com")
         assert shared.count() >= 6
         assert ImportProblem.objects.filter(field="AccountId", message__contains="not imported").exists()
+
+
+def test_sample_price_books_and_order_lines_import_with_their_products(
+    sandbox_factory, admin_api, admin_profile, connect
+):
+    from invoices.models import Product, ProductPrice
+    from orders.models import OrderLineItem
+
+    sandbox = sandbox_factory(records=0, sample_data=SAMPLES / "heroku-tdx25-agentforce")
+    assert connect(admin_api)["Location"].endswith("result=connected")
+    job = run(admin_profile, start(admin_api, ALL))
+    entries = job.progress["PricebookEntry"]
+    assert entries["imported"] == sandbox.org.count("PricebookEntry") > 0 and entries["errors"] == 0
+    with org_context(admin_profile.org_id):
+        assert ProductPrice.objects.count() == entries["imported"]
+        assert Product.objects.filter(price__isnull=False).exists()  # from the standard price book
+        lines = list(OrderLineItem.objects.select_related("product"))
+    assert lines and all(line.product and line.name == line.product.name for line in lines)

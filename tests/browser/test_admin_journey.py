@@ -1,13 +1,17 @@
 """An admin's whole journey in a real browser (Debian's Chromium driven by Playwright):
 sign in, connect Salesforce (the sandbox org's consent page), import with live progress,
-look at the problems and the history, import again."""
+look at the problems and the history, import again, then walk the imported records."""
 
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
+
+from accounts.models import Account
+from common.rls import org_context
 
 from ..worker import WorkerProcess, use_redis_broker, worker_env
 
@@ -114,3 +118,43 @@ def test_admin_connects_imports_and_reimports(admin_profile, live_server, runnin
     page.goto(f"{live_server.url}/accounts/")
     expect(page.locator("tbody tr").first).to_be_visible()
     shot(page, "6-accounts")
+    walk_an_imported_account(page, live_server, admin_profile)
+
+
+def walk_an_imported_account(page, live_server, admin_profile):
+    """From an imported account's page to one of its contacts, then to one of its deals'
+    line items, checking a custom field under its Salesforce label on the way."""
+    with org_context(admin_profile.org_id):
+        candidates = Account.objects.filter(
+            contacts__isnull=False, opportunities__line_items__isnull=False
+        ).distinct()
+        # ("Region__c" cannot be a JSON key lookup: Django reads its "__" as a transform.)
+        account = next((a for a in candidates if a.custom_fields.get("Region__c")), None)
+        assert account is not None, "the sandbox org should have such an account"
+        contact = account.contacts.order_by("last_name").first()
+        deal = account.opportunities.filter(line_items__isnull=False).first()
+        line = deal.line_items.order_by("sort_order").first()
+    page.goto(f"{live_server.url}/accounts/?q={quote(account.name)}")
+    page.get_by_role("link", name=account.name, exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(account.name)
+    region = page.locator("[data-custom-field=Region__c]")
+    expect(region.locator("dt")).to_have_text("Region")  # the label describe gave, not Region__c
+    expect(region.locator("dd")).to_have_text(account.custom_fields["Region__c"])
+    expect(page.get_by_text("Imported from Salesforce")).to_be_visible()
+    shot(page, "7-account")
+
+    contacts = page.locator("section.related", has=page.get_by_role("heading", name=re.compile("^Contacts")))
+    contacts.get_by_role("link", name=str(contact)).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(str(contact))
+    expect(page.get_by_role("link", name=account.name).first).to_be_visible()  # back to its account
+    shot(page, "8-contact")
+
+    page.go_back()
+    deals = page.locator(
+        "section.related", has=page.get_by_role("heading", name=re.compile("^Opportunities"))
+    )
+    deals.get_by_role("link", name=deal.name).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(deal.name)
+    lines = page.locator("section", has=page.get_by_role("heading", name=re.compile("^Line items")))
+    expect(lines).to_contain_text(line.name)
+    shot(page, "9-opportunity")

@@ -45,7 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="folder of sObject-tree JSON files with a plan (repeatable)",
     )
-    parser.add_argument("--multi-currency", action="store_true")
+    parser.add_argument(
+        "--multi-currency",
+        action="store_true",
+        help="a multi-currency org: CurrencyType (USD corporate, EUR, GBP, JPY) and CurrencyIsoCode",
+    )
     parser.add_argument("--users", type=int, default=None, help="generated Users (default 8)")
     parser.add_argument(
         "--hidden-fields", default="", help="field-level security, e.g. Account.AnnualRevenue,Contact.Email"

@@ -117,7 +117,7 @@ def describe_basics(obj: ObjectDef, version: str) -> dict:
         "createable": True,
         "custom": False,
         "customSetting": False,
-        "deletable": True,
+        "deletable": obj.deletable,
         "deprecatedAndHidden": False,
         "feedEnabled": False,
         "hasSubtypes": False,
@@ -134,7 +134,7 @@ def describe_basics(obj: ObjectDef, version: str) -> dict:
         "retrieveable": True,
         "searchable": True,
         "triggerable": True,
-        "undeletable": True,
+        "undeletable": obj.deletable,
         "updateable": True,
         "urls": _urls(obj, version),
     }

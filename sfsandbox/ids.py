@@ -29,6 +29,7 @@ KEY_PREFIXES = {
     "User": "005",
     "Group": "00G",
     "OpportunityLineItem": "00k",
+    "CurrencyType": "01L",
     "Organization": "00D",
     "QueryLocator": "01g",
     "AsyncJob": "750",

@@ -7,7 +7,8 @@ indices). Parent/child links use round-robin arithmetic (the contacts of account
 
 Modules: `shape` (counts, deleted and messy records), `clock` (dates), `draws` (random
 streams), `base` (shared helpers), one builder module per object family (`users`, `sales`,
-`pricing`, `orders`), `custom` (custom field values) and `factory`, which puts them together.
+`pricing`, `orders`, `currencies`), `custom` (custom field values) and `factory`, which puts
+them together.
 """
 
 from sfsandbox.generator.base import DELETED_USER_IDS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sfsandbox import wordlists as words
+from sfsandbox.generator.currencies import CurrencyBuilders
 from sfsandbox.generator.custom import CustomValues
 from sfsandbox.generator.orders import OrderBuilders
 from sfsandbox.generator.pricing import PricingBuilders
@@ -12,7 +13,9 @@ from sfsandbox.generator.users import UserBuilders
 from sfsandbox.ids import make_id
 
 
-class RecordFactory(UserBuilders, SalesBuilders, PricingBuilders, OrderBuilders, CustomValues):
+class RecordFactory(
+    UserBuilders, SalesBuilders, PricingBuilders, OrderBuilders, CurrencyBuilders, CustomValues
+):
     """Builds the index-th record of an object, with every field as the REST API returns it."""
 
     def __init__(self, shape: OrgShape, *, multi_currency: bool = False):
@@ -34,6 +37,7 @@ class RecordFactory(UserBuilders, SalesBuilders, PricingBuilders, OrderBuilders,
             "QuoteLineItem": self._quote_line_item,
             "Group": self._group,
             "OpportunityLineItem": self._opportunity_line_item,
+            "CurrencyType": self._currency_type,
         }
         self._custom = {
             "Account": self._custom_account,

@@ -7,6 +7,7 @@ from sfsandbox.generator.base import FactoryBase
 from sfsandbox.generator.clock import format_date
 from sfsandbox.generator.shape import ENTRY_CURRENCIES, LINE_ITEMS_CYCLE, LINE_ITEMS_START
 from sfsandbox.ids import make_id
+from sfsandbox.schema import CONVERSION_RATES
 
 # (Name, IsActive, Description) of the price books, standard first.
 PRICEBOOKS = (
@@ -59,7 +60,7 @@ class PricingBuilders(FactoryBase):
     def list_price(self, product: int, pricebook: int, currency: int = 0) -> float:
         base = 10 + self._hash(2, product) % 4990
         factor = (1.0, 0.85, 1.1)[pricebook] if pricebook < 3 else 1.0
-        return round(base * factor * (1.0, 0.92)[currency], 2)
+        return round(base * factor * CONVERSION_RATES[ENTRY_CURRENCIES[currency]], 2)
 
     def entry_slot(self, pricebook: int, currency: int) -> tuple[int, int, int, int] | None:
         for slot in self.shape.pricebook_slots:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from sfsandbox.schema.currencies import CURRENCY_TYPES
+
 # Share of --records per object (documented in README). QuoteLineItem takes the remainder;
 # Pricebook2 is fixed (standard + one custom price book) and PricebookEntry = products x books.
 PROPORTIONS = {
@@ -19,7 +21,8 @@ PROPORTIONS = {
 DELETED_RATE = 0.02
 MESSY_RATE = 0.04
 # Objects Salesforce never soft-deletes in practice here (users are deactivated instead).
-_NEVER_DELETED = {"User", "Group", "Pricebook2", "PricebookEntry"}
+# CurrencyType is setup data that the API cannot delete.
+_NEVER_DELETED = {"User", "Group", "Pricebook2", "PricebookEntry", "CurrencyType"}
 
 MESSY_KINDS = {
     "Account": (
@@ -121,11 +124,14 @@ def record_counts(records: int, *, users: int | None = None, multi_currency: boo
     """How many records each object gets for an org of `records` total (at least 1 each).
 
     records=0 is an org of sample data only: just the sandbox user is generated. The two
-    Groups and the OpportunityLineItems come on top of `records`.
+    Groups, the OpportunityLineItems and, in multi-currency orgs, one CurrencyType per
+    currency come on top of `records`. A single-currency org has no CurrencyType at all.
     """
     if records <= 0:
         counts = dict.fromkeys(_ALL_OBJECTS, 0)
         counts["User"] = users if users is not None else 1
+        if multi_currency:
+            counts["CurrencyType"] = len(CURRENCY_TYPES)
         return counts
     counts = {"User": max(1, users if users is not None else DEFAULT_USERS)}
     for name in ("Account", "Contact", "Opportunity", "Product2"):
@@ -138,6 +144,8 @@ def record_counts(records: int, *, users: int | None = None, multi_currency: boo
     counts["QuoteLineItem"] = max(1, records - sum(counts.values()))
     counts["Group"] = 2  # a queue and a public group
     counts["OpportunityLineItem"] = opportunity_line_item_count(counts["Opportunity"])
+    if multi_currency:  # last, so the random streams of the objects above keep their numbers
+        counts["CurrencyType"] = len(CURRENCY_TYPES)
     return counts
 
 

@@ -5,13 +5,14 @@ Lengths, types and picklist values follow the Salesforce Field Reference Guide
 standard objects; only the fields the importer reads (plus system fields) are modelled.
 
 `fields` has the definitions and constructors, `picklists` the standard values, one
-module per object family (`users`, `sales`, `pricing`, `orders`) its objects, and `custom`
-the org's custom fields.
+module per object family (`users`, `sales`, `pricing`, `orders`, `currencies`) its objects,
+and `custom` the org's custom fields.
 """
 
 from __future__ import annotations
 
-from sfsandbox.schema import orders, pricing, sales, users
+from sfsandbox.schema import currencies, orders, pricing, sales, users
+from sfsandbox.schema.currencies import CONVERSION_RATES, CORPORATE_CURRENCY, CURRENCY_TYPES
 from sfsandbox.schema.custom import CUSTOM_FIELDS, HIDDEN_CUSTOM_FIELDS
 from sfsandbox.schema.fields import FieldDef, ObjectDef, _object, _picklist
 from sfsandbox.schema.picklists import (
@@ -30,10 +31,14 @@ from sfsandbox.schema.picklists import (
 
 __all__ = [
     "ACCOUNT_TYPES",
+    "CONVERSION_RATES",
+    "CORPORATE_CURRENCY",
     "CURRENCIES",
+    "CURRENCY_TYPES",
     "CURRENCY_FIELD",
     "INDUSTRIES",
     "LEAD_SOURCES",
+    "MULTI_CURRENCY_ONLY",
     "OBJECT_NAMES",
     "OPPORTUNITY_STAGES",
     "OPPORTUNITY_TYPES",
@@ -55,13 +60,18 @@ _OBJECT_FIELDS: dict[str, tuple[str, str, tuple[FieldDef, ...]]] = {
     **sales.OBJECTS,
     **pricing.OBJECTS,
     **orders.OBJECTS,
+    **currencies.OBJECTS,
 }
 
 CURRENCY_FIELD = _picklist("CurrencyIsoCode", "Currency ISO Code", CURRENCIES, length=3, default="USD")
 
-_NO_CURRENCY = {"Group"}  # Group has no CurrencyIsoCode
+_NO_CURRENCY = {"Group", "CurrencyType"}  # these have no CurrencyIsoCode
+# Objects only multi-currency orgs have ("not available in single-currency organizations").
+MULTI_CURRENCY_ONLY = frozenset({"CurrencyType"})
+_NOT_DELETABLE = frozenset({"CurrencyType"})  # "Your client application can't delete this object."
 
-# Generation order: parents before children (lookups point at real records).
+# Generation order: parents before children (lookups point at real records). Every object
+# the sandbox knows; an org exposes the ones `build_objects` returns.
 OBJECT_NAMES = tuple(_OBJECT_FIELDS)
 
 
@@ -78,9 +88,11 @@ def build_objects(
             hidden.setdefault(obj, set()).update(f.lower() for f in names)
     objects = {}
     for name, (label, plural, fields) in _OBJECT_FIELDS.items():
+        if name in MULTI_CURRENCY_ONLY and not multi_currency:
+            continue
         fields = fields + CUSTOM_FIELDS.get(name, ())
         visible = tuple(f for f in fields if f.name.lower() not in hidden.get(name, set()))
         if multi_currency and name not in _NO_CURRENCY:
             visible += (CURRENCY_FIELD,)
-        objects[name] = _object(name, label, plural, visible)
+        objects[name] = _object(name, label, plural, visible, deletable=name not in _NOT_DELETABLE)
     return objects

@@ -45,6 +45,7 @@ class ObjectDef:
     label_plural: str
     fields: tuple[FieldDef, ...]
     by_lower_name: dict[str, FieldDef] = field(default_factory=dict, compare=False, repr=False)
+    deletable: bool = True  # describe's deletable/undeletable (CurrencyType: false)
 
     @property
     def key_prefix(self) -> str:
@@ -54,11 +55,11 @@ class ObjectDef:
         return self.by_lower_name.get(field_name.lower())
 
 
-def _id() -> FieldDef:
+def _id(label: str = "Record ID") -> FieldDef:
     return FieldDef(
         "Id",
         "id",
-        "Record ID",
+        label,
         length=18,
         nillable=False,
         createable=False,
@@ -233,7 +234,9 @@ def _address(prefix: str, label: str) -> tuple[FieldDef, ...]:
     )
 
 
-def _object(name: str, label: str, plural: str, fields: tuple[FieldDef, ...]) -> ObjectDef:
-    obj = ObjectDef(name, label, plural, fields)
+def _object(
+    name: str, label: str, plural: str, fields: tuple[FieldDef, ...], *, deletable: bool = True
+) -> ObjectDef:
+    obj = ObjectDef(name, label, plural, fields, deletable=deletable)
     obj.by_lower_name.update({f.name.lower(): f for f in fields})
     return obj

@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import connection_service, selectors, services
+from .. import connection_service, owners, selectors, services
+from ..api.owner_mapping import APPLY_QUEUED, APPLY_UNAVAILABLE, BrokerUnavailable, mapping_body, queue_apply
 from ..labels import LABELS
 from .connection_views import _require_admin, _require_member
 
@@ -42,6 +44,36 @@ def _job_or_404(request, job_id):
     return selectors.job_or_404(request.org.pk, job_id)
 
 
+MATCHED_BY_LABELS = {
+    "email": "matched by email",
+    "admin": "chosen by admin",
+    "fallback": "fallback",
+    None: "not mapped",
+}
+
+
+def _owners_context(org_id):
+    """The owner-mapping table: each Salesforce user or queue, its member and how."""
+    body = mapping_body(org_id)
+    names = {m["id"]: m for m in body["members"]}
+    rows = [
+        {
+            **user,
+            "member_info": names.get(user["member"]),
+            "how": MATCHED_BY_LABELS[user["matched_by"]],
+            # What the select shows: an admin's choice, else "match by email".
+            "chosen": user["member"] if user["matched_by"] == "admin" else "",
+        }
+        for user in body["users"]
+    ]
+    return {
+        "owner_rows": rows,
+        "owner_members": body["members"],
+        "owner_fallback": body["fallback"] or "",
+        "owners_mapped": sum(1 for row in rows if row["member"]),
+    }
+
+
 @login_required
 def import_page(request):
     _require_member(request)
@@ -51,6 +83,7 @@ def import_page(request):
         "connection": connection_service.get_connection(org_id),
         "choices": OBJECT_CHOICES,
         "selected": {c[0] for c in OBJECT_CHOICES},
+        **_owners_context(org_id),
         **(_job_context(job) if job else {"job": None}),
     }
     return render(request, "salesforce_imports/import.html", context)
@@ -61,8 +94,13 @@ def import_page(request):
 def start_import(request):
     _require_admin(request)
     types = request.POST.getlist("object_types")
+    # The form sends a hidden "0" before the checkbox's "1", so the last value is the
+    # choice; a POST without the field (an older form) keeps the default, custom fields on.
+    custom_fields = (request.POST.getlist("custom_fields") or ["1"])[-1] == "1"
     try:
-        job = services.start_import(request.org.pk, types, started_by=request.profile)
+        job = services.start_import(
+            request.org.pk, types, started_by=request.profile, custom_fields=custom_fields
+        )
     except services.ImportRequestError as exc:
         if request.htmx:
             return render(request, "salesforce_imports/_form_error.html", {"message": str(exc)}, status=200)
@@ -71,6 +109,45 @@ def start_import(request):
     if request.htmx:
         return render(request, "salesforce_imports/_job_progress.html", _job_context(job))
     return redirect("salesforce-import")
+
+
+@login_required
+@require_POST
+def save_owners(request):
+    """The owners table's form: one select per Salesforce user ("" = match by email) and
+    the fallback. Only the users whose choice changed are sent, so a table loaded before
+    another admin's change does not undo the rows this admin left alone."""
+    _require_admin(request)
+    org_id = request.org.pk
+    current = {row["salesforce_id"]: row["chosen"] for row in _owners_context(org_id)["owner_rows"]}
+    overrides = {}
+    for sf_id, chosen in current.items():
+        field = f"owner-{sf_id}"
+        if field in request.POST and request.POST[field] != chosen:
+            overrides[sf_id] = request.POST[field] or None
+    fallback = (request.POST["fallback"] or None) if "fallback" in request.POST else ...
+    try:
+        owners.update(org_id, overrides, fallback=fallback)
+    except owners.OwnerMappingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "Owner mapping saved. New imports use it; apply it to records already imported."
+        )
+    return redirect(f"{reverse('salesforce-import')}#owners")
+
+
+@login_required
+@require_POST
+def apply_owners(request):
+    _require_admin(request)
+    try:
+        queue_apply(request.org.pk)
+    except BrokerUnavailable:
+        messages.error(request, APPLY_UNAVAILABLE)
+    else:
+        messages.success(request, APPLY_QUEUED)
+    return redirect(f"{reverse('salesforce-import')}#owners")
 
 
 @login_required

@@ -8,6 +8,10 @@ urlpatterns = [
     path("settings/salesforce/disconnect", connection_views.disconnect, name="salesforce-disconnect"),
     path("settings/salesforce/import", import_views.import_page, name="salesforce-import"),
     path("settings/salesforce/import/start", import_views.start_import, name="salesforce-import-start"),
+    path("settings/salesforce/import/owners", import_views.save_owners, name="salesforce-owners"),
+    path(
+        "settings/salesforce/import/owners/apply", import_views.apply_owners, name="salesforce-owners-apply"
+    ),
     path("settings/salesforce/import/history", import_views.history_page, name="salesforce-history"),
     path("settings/salesforce/import/<uuid:job_id>", import_views.job_page, name="salesforce-job"),
     path(

@@ -22,12 +22,18 @@ class Command(BaseCommand):
             default=",".join(services.SELECTABLE_TYPES),
             help=f"Comma-separated, from {','.join(services.SELECTABLE_TYPES)} (default: all)",
         )
+        parser.add_argument(
+            "--no-custom-fields",
+            dest="custom_fields",
+            action="store_false",
+            help="Leave the objects' custom fields out of this import",
+        )
         parser.add_argument("--wait", action="store_true", help="Follow the job with a progress bar")
         parser.add_argument(
             "--inline", action="store_true", help="Run the import in this process instead of a Celery worker"
         )
 
-    def handle(self, *args, org, objects, wait, inline, **options):
+    def handle(self, *args, org, objects, wait, inline, custom_fields=True, **options):
         try:
             org_obj = Org.objects.get(pk=uuid.UUID(org))
         except (ValueError, Org.DoesNotExist):
@@ -35,10 +41,15 @@ class Command(BaseCommand):
         types = [t.strip() for t in objects.split(",") if t.strip()]
         with org_context(org_obj.pk):
             try:
-                job = services.start_import(org_obj.pk, types, dispatch=not inline)
+                job = services.start_import(
+                    org_obj.pk, types, dispatch=not inline, custom_fields=custom_fields
+                )
             except services.ImportRequestError as exc:
                 raise CommandError(str(exc)) from None
-            self.stdout.write(f"Import {job.pk} queued for {org_obj.name}: {', '.join(job.object_types)}")
+            self.stdout.write(
+                f"Import {job.pk} queued for {org_obj.name}: {', '.join(job.object_types)}"
+                + ("" if custom_fields else " (without custom fields)")
+            )
             if inline:
                 worker = threading.Thread(target=_run_in_thread, args=(job.pk, org_obj.pk), daemon=True)
                 worker.start()

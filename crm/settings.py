@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "opportunity",
     "invoices",
     "orders",
+    "leads",
+    "cases",
+    "activities",
     "salesforce_imports",
 ]
 

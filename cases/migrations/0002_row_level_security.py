@@ -1,0 +1,11 @@
+from django.db import migrations
+
+from common.rls import EnableOrgRLS
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cases", "0001_initial")]
+
+    operations = [
+        EnableOrgRLS("case"),
+    ]

@@ -154,10 +154,11 @@ class SalesforceClient:
     def readable_fields(self, sobject: str) -> set[str]:
         return set(self.describe_fields(sobject))
 
-    def count(self, soql_from_where: str) -> int:
-        return self.call(lambda sf: sf.query(f"SELECT COUNT() {soql_from_where}"))["totalSize"]
+    def count(self, soql_from_where: str, query_all: bool = False) -> int:
+        soql = f"SELECT COUNT() {soql_from_where}"
+        return self.call(lambda sf: sf.query(soql, include_deleted=query_all))["totalSize"]
 
-    def query_pages(self, soql: str) -> Iterator[list[dict]]:
+    def query_pages(self, soql: str, query_all: bool = False) -> Iterator[list[dict]]:
         """Yield the result page by page, fetching the next page while the caller works on
         this one. At most two pages are held: memory stays bounded whatever the org size."""
         pages: queue.Queue = queue.Queue(maxsize=1)
@@ -175,7 +176,7 @@ class SalesforceClient:
 
         def produce():
             try:
-                for page in self._pages(soql):
+                for page in self._pages(soql, query_all):
                     if not hand_over(("page", page)):
                         return
                 hand_over(("done", None))
@@ -201,8 +202,9 @@ class SalesforceClient:
             stop.set()
             fetcher.join(timeout=30)
 
-    def _pages(self, soql: str) -> Iterator[list[dict]]:
-        result = self.call(lambda sf: sf.query(soql))
+    def _pages(self, soql: str, query_all: bool = False) -> Iterator[list[dict]]:
+        # queryAll also returns archived activities (and deleted rows, which the WHERE drops).
+        result = self.call(lambda sf: sf.query(soql, include_deleted=query_all))
         while True:
             yield result["records"]
             if result.get("done", True) or not result.get("nextRecordsUrl"):

@@ -91,6 +91,7 @@ class PendingLink(models.Model):
     field = models.CharField(max_length=120)  # a FK ("parent") or "custom_fields.<API name>"
     salesforce_field = models.CharField(max_length=80)
     target_salesforce_id = models.CharField(max_length=18)
+    target_salesforce_object_type = models.CharField(max_length=40, default="")  # from the key prefix
 
     objects = OrgScopedManager()
     unscoped = models.Manager()  # noqa: DJ012 - a manager, not a field

@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 
 from common.ids import uuid7_many
 
+from ..mapping import sobject_of_id
 from ..mapping.base import Converted, ObjectMapping
 from ..mapping.custom import CustomField
 from ..models import ImportedRecord, ImportJob, ImportProblem, PendingLink, Severity
@@ -38,9 +39,9 @@ class Pending:
     created_pk: uuid.UUID | None = None
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
     error: tuple[str, str] | None = None
-    # Links whose target is not imported yet: (CRM field, Salesforce field, target Id),
+    # Links whose target is not imported yet: (CRM field, Salesforce field, target Id, its type),
     # settled at the end of the job (engine/links.py).
-    deferred: list[tuple[str, str, str]] = field(default_factory=list)
+    deferred: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def values(self) -> dict:
@@ -85,6 +86,9 @@ class BatchImporter:
         self.model = mapping.model
         self.content_type = ContentType.objects.get_for_model(self.model)
         self.sf_field_of_fk = {crm_fk: sf_field for sf_field, crm_fk, _ in mapping.references}
+        for poly in mapping.polymorphic:
+            for crm_fk, _target in poly.targets.values():
+                self.sf_field_of_fk.setdefault(crm_fk, poly.sf)
         self.rows = RowWriter(self.model)
         self.links = RowWriter(ImportedRecord)
         self.problems = RowWriter(ImportProblem)
@@ -197,7 +201,7 @@ class BatchImporter:
                     p.values[f"{crm_fk}_id"] = object_id
                 elif crm_fk in self.mapping.self_references:
                     # A parent later in Id order (or in this very batch): linked at the job's end.
-                    p.deferred.append((crm_fk, sf_field, sf_id))
+                    p.deferred.append((crm_fk, sf_field, sf_id, target))
                 elif crm_fk == self.mapping.parent_field:
                     p.error = (
                         sf_field,
@@ -310,7 +314,10 @@ class BatchImporter:
 
     def _pending_links(self, p: Pending) -> list[dict]:
         deferred = list(p.deferred)
-        deferred += [(f"custom_fields.{api}", api, sf_id) for api, sf_id in p.converted.unresolved_lookups]
+        deferred += [
+            (f"custom_fields.{api}", api, sf_id, sobject_of_id(sf_id) or "")
+            for api, sf_id in p.converted.unresolved_lookups
+        ]
         return [
             {
                 "org_id": self.job.org_id,
@@ -322,8 +329,9 @@ class BatchImporter:
                 "field": crm_field,
                 "salesforce_field": sf_field[:80],
                 "target_salesforce_id": target[:18],
+                "target_salesforce_object_type": target_type,
             }
-            for crm_field, sf_field, target in deferred
+            for crm_field, sf_field, target, target_type in deferred
         ]
 
 

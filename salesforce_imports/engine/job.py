@@ -107,7 +107,9 @@ class JobRunner:
         for sobject in sobjects:
             entry = self.job.progress[sobject]
             if entry["total"] is None:
-                entry["total"] = self.client.count(f"FROM {sobject} WHERE IsDeleted = false")
+                entry["total"] = self.client.count(
+                    f"FROM {sobject} WHERE IsDeleted = false", query_all=mapping_for(sobject).query_all
+                )
         self.job.total_records = sum(e["total"] or 0 for e in self.job.progress.values())
         self.job.save(update_fields=["progress", "total_records", "updated_at"])
 
@@ -173,7 +175,7 @@ class JobRunner:
         soql = f"SELECT {', '.join(fields)} FROM {sobject} {where} ORDER BY Id"
         size = settings.SALESFORCE_BATCH_SIZE
         with BatchWriter(self._write_batch) as writer:
-            for page in self.client.query_pages(soql):
+            for page in self.client.query_pages(soql, query_all=importer.mapping.query_all):
                 for start in range(0, len(page), size):
                     self._check_cancel()
                     plan = importer.prepare(page[start : start + size])

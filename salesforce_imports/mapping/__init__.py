@@ -40,6 +40,32 @@ IMPORT_ORDER = [
 ]
 
 
+# Key prefixes (an Id's first three characters) of the objects the CRM imports.
+KEY_PREFIXES = {
+    "001": "Account",
+    "003": "Contact",
+    "006": "Opportunity",
+    "00k": "OpportunityLineItem",
+    "01t": "Product2",
+    "01u": "PricebookEntry",
+    "801": "Order",
+    "802": "OrderItem",
+    "0Q0": "Quote",
+    "0QL": "QuoteLineItem",
+    "00Q": "Lead",
+    "500": "Case",
+    "00T": "Task",
+    "00U": "Event",
+    "002": "Note",
+    "069": "ContentNote",
+}
+
+
+def sobject_of_id(sf_id: str) -> str | None:
+    """The imported object type a Salesforce Id belongs to, by its key prefix (None: another kind)."""
+    return KEY_PREFIXES.get(sf_id[:3]) if isinstance(sf_id, str) else None
+
+
 def mapping_for(sobject: str) -> ObjectMapping:
     """The mapping of a Salesforce object type; KeyError names the known ones."""
     try:
@@ -57,4 +83,5 @@ __all__ = [
     "ObjectMapping",
     "Problem",
     "mapping_for",
+    "sobject_of_id",
 ]

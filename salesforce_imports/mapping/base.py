@@ -25,6 +25,7 @@ class Converted:
     values: dict = field(default_factory=dict)  # CRM field -> python value; no FK fields
     references: dict = field(default_factory=dict)  # CRM FK field -> (Salesforce object, Salesforce Id)
     problems: list = field(default_factory=list)
+    other_links: dict = field(default_factory=dict)  # polymorphic links to kinds the CRM lacks
     owner_id: str = ""  # Salesforce OwnerId (a User or a Queue), for the engine to map to a member
     creator_id: str = ""  # Salesforce CreatedById
     custom_lookups: list = field(default_factory=list)  # (custom field, Salesforce Id) to resolve
@@ -51,6 +52,23 @@ class NaturalKey:
         # lower(), not casefold(): the CRM's unique constraint compares Lower(field) in PostgreSQL,
         # and casefold() would call "Straße" and "STRASSE" equal where the database does not.
         return text.lower() if self.case_insensitive else text
+
+
+# Salesforce key prefixes of kinds the CRM has no table for, to name them in warnings.
+OTHER_KINDS = {"005": "User", "00G": "Group", "701": "Campaign", "00D": "Organization", "02i": "Asset"}
+
+
+@dataclass(frozen=True)
+class Polymorphic:
+    """A lookup that may point at several kinds (Task.WhatId, Note.ParentId): the Id's key
+    prefix chooses the CRM FK. `targets`: {key prefix: (CRM FK field, Salesforce object)}.
+    A kind the CRM has no FK for is kept in `custom_fields` under the field's name."""
+
+    sf: str
+    targets: dict
+    # Kinds that are not what the record is about (a Lightning note's link to its owner's
+    # library is a User): skipped without a word.
+    ignore_prefixes: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,9 @@ class ObjectMapping:
     natural_key: NaturalKey | None = None
     parent_field: str | None = None
     optional_fields: frozenset = frozenset()
+    polymorphic: tuple = ()  # Polymorphic rows
+    # Task and Event: activities older than a year are archived and only queryAll returns them.
+    query_all: bool = False
 
     def __post_init__(self):
         # Resolve the model fields once, at import: a typo in a table fails loudly here, not per record.
@@ -104,6 +125,11 @@ class ObjectMapping:
         read = ["Id"]
         read += [name for row in self.fields for name in (row.sf, *row.also)]
         read += [sf for sf, _crm, _target in self.references]
+        read += [poly.sf for poly in self.polymorphic]
+        for poly in self.polymorphic:
+            for crm, _target in poly.targets.values():
+                if not meta.get_field(crm).many_to_one:
+                    raise ValueError(f"{self.model.__name__}.{crm} is not a foreign key")
         has_owner = any(f.name == "owner" for f in meta.concrete_fields)
         # Who owns and who created each record, and when: read when the org lets us (line items
         # have no OwnerId), never a warning when not.
@@ -163,6 +189,8 @@ class ObjectMapping:
                 result.references[crm] = (target, raw.strip())
             elif raw is not None and not isinstance(raw, str):
                 problems.append(Problem(sf, f"{shown(raw)} is not a Salesforce Id; left empty", WARNING))
+        if self.polymorphic:
+            self._polymorphic(get, result)
         self._audit(get, result)
         if custom_fields:
             from .custom import convert_custom  # custom.py builds on this module
@@ -170,7 +198,45 @@ class ObjectMapping:
             custom, custom_problems, result.custom_lookups = convert_custom(get, custom_fields)
             result.values["custom_fields"] = custom
             problems.extend(custom_problems)
+        if result.other_links:
+            result.values.setdefault("custom_fields", {}).update(result.other_links)
         return result
+
+    def _polymorphic(self, get, result: Converted) -> None:
+        others = []
+        for poly in self.polymorphic:
+            raw = get(poly.sf)
+            # One Id, or a list of them (a Lightning note shared with several records).
+            values = raw if isinstance(raw, list) else [raw]
+            kept = []
+            for value in values:
+                if (
+                    not isinstance(value, str)
+                    or not value.strip()
+                    or value.strip()[:3] in poly.ignore_prefixes
+                ):
+                    continue
+                sf_id = value.strip()
+                target = poly.targets.get(sf_id[:3])
+                if target is not None and target[0] not in result.references:
+                    result.references[target[0]] = (target[1], sf_id)  # WhatId before AccountId
+                    continue
+                if target is not None and result.references[target[0]][1] == sf_id:
+                    continue  # the same record twice (AccountId repeating WhatId)
+                kind = target[1] if target else OTHER_KINDS.get(sf_id[:3], f"key prefix {sf_id[:3]}")
+                kept.append({"salesforce_id": sf_id, "id": None, "object_type": kind})
+                others.append(f"{poly.sf} {sf_id} ({kind})")
+            if kept:
+                result.other_links[poly.sf] = kept[0] if not isinstance(raw, list) else kept
+        if others:
+            result.problems.append(
+                Problem(
+                    others[0].split(" ")[0],
+                    "Links the CRM has no place for (another kind, or a second of one kind), "
+                    f"kept in custom fields: {', '.join(others)}.",
+                    WARNING,
+                )
+            )
 
     def _audit(self, get, result: Converted) -> None:
         owner, creator, created = get("OwnerId"), get("CreatedById"), get("CreatedDate")

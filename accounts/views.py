@@ -1,7 +1,12 @@
+from activities.related import activity_lists
+from cases.models import Case
+from cases.views import CASE_COLUMNS
 from common.readonly import OrgListView
 from common.records import OrgDetailView, Related
 from contacts.models import Contact
 from invoices.models import Estimate
+from leads.models import Lead
+from leads.views import CONVERTED_LEAD_COLUMNS
 from opportunity.models import Opportunity
 from orders.models import Order
 
@@ -74,4 +79,11 @@ class AccountDetailView(OrgDetailView):
                 ("Total", "total_amount"),
             ],
         ),
+        Related("Cases", lambda a: Case.objects.filter(account=a), CASE_COLUMNS),
+        Related(
+            "Converted leads",
+            lambda a: Lead.objects.filter(converted_account=a),
+            CONVERTED_LEAD_COLUMNS,
+        ),
+        *activity_lists("account"),
     )

@@ -41,6 +41,15 @@ class Activity(BaseOrgModel):
     class Meta:
         abstract = True
 
+    @property
+    def related_to(self):
+        """Who or what this is about, for a list column: the first link that is set
+        (select_related the LINKS to keep that free of queries)."""
+        for name in self.LINKS:
+            if getattr(self, f"{name}_id"):
+                return getattr(self, name)
+        return None
+
 
 class TaskStatus(models.TextChoices):
     NOT_STARTED = "NOT_STARTED", "Not started"

@@ -1,6 +1,11 @@
+from activities.related import activity_lists
+from cases.models import Case
+from cases.views import CASE_COLUMNS
 from common.readonly import OrgListView
 from common.records import OrgDetailView, Related
 from invoices.models import Estimate
+from leads.models import Lead
+from leads.views import CONVERTED_LEAD_COLUMNS
 from orders.models import Order
 
 from .models import Contact
@@ -66,4 +71,11 @@ class ContactDetailView(OrgDetailView):
                 ("Total", "total_amount"),
             ],
         ),
+        Related("Cases", lambda c: Case.objects.filter(contact=c), CASE_COLUMNS),
+        Related(
+            "Converted leads",
+            lambda c: Lead.objects.filter(converted_contact=c),
+            CONVERTED_LEAD_COLUMNS,
+        ),
+        *activity_lists("contact"),
     )

@@ -1,3 +1,4 @@
+from activities.related import activity_lists
 from common.readonly import OrgListView
 from common.records import OrgDetailView, Related
 from opportunity.models import OpportunityLineItem
@@ -111,3 +112,4 @@ class EstimateDetailView(OrgDetailView):
         ("Discount", "discount"),
         ("Total", "total"),
     )
+    related = activity_lists("estimate")

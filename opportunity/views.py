@@ -1,6 +1,9 @@
+from activities.related import activity_lists
 from common.readonly import OrgListView
 from common.records import OrgDetailView, Related
 from invoices.models import Estimate
+from leads.models import Lead
+from leads.views import CONVERTED_LEAD_COLUMNS
 from orders.models import Order
 
 from .models import Opportunity
@@ -66,4 +69,10 @@ class OpportunityDetailView(OrgDetailView):
                 ("Total", "total_amount"),
             ],
         ),
+        Related(
+            "Converted leads",
+            lambda o: Lead.objects.filter(converted_opportunity=o),
+            CONVERTED_LEAD_COLUMNS,
+        ),
+        *activity_lists("opportunity"),
     )

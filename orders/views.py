@@ -1,3 +1,4 @@
+from activities.related import activity_lists
 from common.readonly import OrgListView
 from common.records import OrgDetailView
 
@@ -60,3 +61,4 @@ class OrderDetailView(OrgDetailView):
         *(f"shipping_{f}" for f in ADDRESS),
     )
     line_items = "line_items"
+    related = activity_lists("order")

@@ -23,6 +23,13 @@ SALESFORCE_OBJECT_TYPES = {
     "invoices.EstimateLineItem": "QuoteLineItem",
     "orders.Order": "Order",
     "orders.OrderLineItem": "OrderItem",
+    "leads.Lead": "Lead",
+    "cases.Case": "Case",
+    "activities.Task": "Task",
+    "activities.Event": "Event",
+    # A CRM note comes from a classic Note or a Lightning note (ContentNote); provenance
+    # is found through ImportedRecord's content type, whichever it was.
+    "activities.Note": "Note",
 }
 
 LABELS = {"imported": "Imported from Salesforce", "matched": "Matched to a Salesforce record"}

@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from sfsandbox import ids
 from sfsandbox.generator import NOW, OrgShape, RecordFactory, format_datetime
 from sfsandbox.schema import OBJECT_NAMES, ObjectDef, build_objects
+from sfsandbox.schema.activities import ARCHIVABLE, TASK_CLOSED_STATUSES
+
+_CLOSED_STATUSES = {"Task": TASK_CLOSED_STATUSES, "Case": frozenset({"Closed"})}
 
 # A position in an object's Id-ordered stream: (next generated index, next inserted slot).
 Position = tuple[int, int]
@@ -69,15 +72,41 @@ class Org:
     def generated_count(self, object_name: str) -> int:
         return self.shape.counts[object_name]
 
-    def count(self, object_name: str, include_deleted: bool = False) -> int:
-        """Rows /query (or /queryAll with include_deleted) returns for a bare SELECT."""
-        total = self.shape.counts[object_name] + len(self._inserted[object_name])
-        if include_deleted:
-            return total
-        deleted = len(self.shape.deleted[object_name]) + sum(
-            1 for r in self._inserted[object_name].values() if r["IsDeleted"]
+    def count(
+        self, object_name: str, include_deleted: bool = False, include_archived: bool | None = None
+    ) -> int:
+        """Rows /query (or /queryAll with include_deleted) returns for a bare SELECT.
+
+        /query leaves out archived Tasks and Events, /queryAll returns them:
+        `include_archived` defaults to `include_deleted`. `count(name, False, True)` is what
+        `queryAll ... WHERE IsDeleted = false` returns.
+        """
+        if include_archived is None:
+            include_archived = include_deleted
+        end = (self.shape.counts[object_name], len(self._inserted_order[object_name]))
+        return self.count_window(
+            object_name,
+            (0, 0),
+            end,
+            None if include_deleted else False,
+            exclude_archived=not include_archived,
         )
-        return total - deleted
+
+    def archived_ids(self, object_name: str) -> list[str]:
+        """Ids of the archived (and so /queryAll-only) records of a Task or Event."""
+        generated = [ids.make_id(object_name, i) for i in self._archived(object_name)[0]]
+        return generated + [r["Id"] for r in self._inserted[object_name].values() if r.get("IsArchived")]
+
+    def _archived(self, object_name: str) -> tuple[list[int], frozenset[int]]:
+        with self._lock:
+            return self.factory.archived_indices(object_name)
+
+    def archived_test(self, object_name: str):
+        """A function telling whether a row reference from `scan` is archived, or None."""
+        if object_name not in ARCHIVABLE:
+            return None
+        archived = self._archived(object_name)[1]
+        return lambda ref: ref in archived if isinstance(ref, int) else bool(ref.get("IsArchived"))
 
     def deleted_ids(self, object_name: str) -> list[str]:
         generated = [ids.make_id(object_name, i) for i in self.shape.deleted[object_name]]
@@ -169,7 +198,16 @@ class Org:
                 field_def = obj.get(key)
                 if field_def is not None and field_def.name != "Id":
                     record[field_def.name] = value
-            if object_name in ("Contact", "User"):  # Name is computed from its parts
+            if object_name in _CLOSED_STATUSES and record.get("Status") is not None:
+                # IsClosed follows Status, as Salesforce sets it.
+                record["IsClosed"] = record.get("Status") in _CLOSED_STATUSES[object_name]
+            if object_name in ARCHIVABLE:
+                record["IsArchived"] = _archived_by_rule(object_name, record)
+            if object_name == "ContentNote":
+                from sfsandbox.content import note_fields_from_content
+
+                record.update(note_fields_from_content(record))
+            if object_name in ("Contact", "User", "Lead"):  # Name is computed from its parts
                 record["Name"] = (
                     " ".join(p for p in (record.get("FirstName"), record.get("LastName")) if p) or None
                 )
@@ -221,16 +259,29 @@ class Org:
         return start, end
 
     def count_window(
-        self, object_name: str, start: Position, end: Position, deleted_filter: bool | None
+        self,
+        object_name: str,
+        start: Position,
+        end: Position,
+        deleted_filter: bool | None,
+        *,
+        exclude_archived: bool = False,
     ) -> int:
-        """Rows in a window without building any: deleted flags come from the index."""
+        """Rows in a window without building any: deleted (and archived) flags come from indices."""
         generated = max(0, end[0] - start[0])
         deleted_list = self.shape.deleted[object_name]
-        generated_deleted = max(
-            0, bisect.bisect_left(deleted_list, end[0]) - bisect.bisect_left(deleted_list, start[0])
-        )
+        low, high = bisect.bisect_left(deleted_list, start[0]), bisect.bisect_left(deleted_list, end[0])
+        generated_deleted = max(0, high - low)
         order = self._inserted_order[object_name][start[1] : end[1]]
         store = self._inserted[object_name]
+        if exclude_archived and object_name in ARCHIVABLE:
+            # Archived rows are left out whatever their deleted flag.
+            archived_list, archived = self._archived(object_name)
+            generated -= bisect.bisect_left(archived_list, end[0]) - bisect.bisect_left(
+                archived_list, start[0]
+            )
+            generated_deleted -= sum(1 for index in deleted_list[low:high] if index in archived)
+            order = [key for key in order if not store[key].get("IsArchived")]
         inserted_deleted = sum(1 for key in order if store[key]["IsDeleted"])
         if deleted_filter is None:
             return generated + len(order)
@@ -269,3 +320,19 @@ class Org:
         if isinstance(reference, int):
             return self.record_at(object_name, reference)
         return reference  # type: ignore[return-value]
+
+
+def _archived_by_rule(object_name: str, record: dict) -> bool:
+    """Salesforce's archive criteria for an inserted Task or Event (see generator.activities)."""
+    from sfsandbox.generator.activities import ARCHIVE_AGE_DAYS
+
+    cutoff = format_datetime(NOW - ARCHIVE_AGE_DAYS * 86400)  # datetimes in this form sort as text
+    if object_name == "Event":
+        if record.get("ActivityDateTime"):
+            return record["ActivityDateTime"] <= cutoff
+        return bool(record.get("ActivityDate")) and record["ActivityDate"][:10] <= cutoff[:10]
+    if not record.get("IsClosed"):
+        return False
+    if record.get("ActivityDate"):
+        return record["ActivityDate"][:10] <= cutoff[:10]
+    return (record.get("CreatedDate") or "") <= cutoff

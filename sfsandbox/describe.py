@@ -25,8 +25,21 @@ _SOAP_TYPES = {
     "date": "xsd:date",
     "datetime": "xsd:dateTime",
     "boolean": "xsd:boolean",
+    "combobox": "xsd:string",
+    "base64": "xsd:base64Binary",
 }
-_TEXT_TYPES = {"string", "textarea", "picklist", "multipicklist", "email", "phone", "url", "id", "reference"}
+_TEXT_TYPES = {
+    "string",
+    "textarea",
+    "picklist",
+    "multipicklist",
+    "combobox",
+    "email",
+    "phone",
+    "url",
+    "id",
+    "reference",
+}
 
 
 def version_label(version: int) -> str:
@@ -54,7 +67,7 @@ def describe_field(f: FieldDef) -> dict:
     is_text = f.type in _TEXT_TYPES
     length = f.length if is_text else 0
     return {
-        "aggregatable": f.type not in ("textarea",),
+        "aggregatable": f.type not in ("textarea", "base64"),
         "autoNumber": f.auto_number,
         "byteLength": length * 3 if is_text else 0,
         "calculated": f.calculated,
@@ -66,8 +79,8 @@ def describe_field(f: FieldDef) -> dict:
         "defaultedOnCreate": f.defaulted_on_create,
         "digits": f.digits,
         "externalId": False,
-        "filterable": f.type != "textarea" or f.length <= 255,
-        "groupable": f.type not in ("textarea", "double", "currency", "percent", "datetime"),
+        "filterable": f.type != "base64" and (f.type != "textarea" or f.length <= 255),
+        "groupable": f.type not in ("textarea", "double", "currency", "percent", "datetime", "base64"),
         "extraTypeInfo": f.extra_type_info,
         "htmlFormatted": f.html_formatted,
         "idLookup": f.name == "Id" or f.auto_number,
@@ -93,7 +106,7 @@ def describe_field(f: FieldDef) -> dict:
         "restrictedPicklist": f.restricted_picklist,
         "scale": f.scale,
         "soapType": _SOAP_TYPES[f.type],
-        "sortable": f.type != "textarea" or f.length <= 255,
+        "sortable": f.type != "base64" and (f.type != "textarea" or f.length <= 255),
         "type": f.type,
         "unique": False,
         "updateable": f.updateable,

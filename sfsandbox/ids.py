@@ -30,6 +30,15 @@ KEY_PREFIXES = {
     "Group": "00G",
     "OpportunityLineItem": "00k",
     "CurrencyType": "01L",
+    "Lead": "00Q",
+    "Case": "500",
+    "Campaign": "701",
+    "Task": "00T",
+    "Event": "00U",
+    "Note": "002",
+    "ContentNote": "069",  # a ContentNote's Id is its ContentDocument's Id
+    "ContentDocumentLink": "06A",
+    "ContentVersion": "068",  # not an object of the org: ContentNote.LatestPublishedVersionId
     "Organization": "00D",
     "QueryLocator": "01g",
     "AsyncJob": "750",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import threading
 
+from sfsandbox.content import narrow_link_window
 from sfsandbox.data import Org, Position
 from sfsandbox.soql import Query
 
@@ -24,8 +25,12 @@ class ResultSet:
         # /query never returns deleted rows; /queryAll returns them unless WHERE excludes.
         self.deleted_filter = query.deleted_filter if include_deleted else False
         self._always_empty = not include_deleted and query.deleted_filter is True
+        # /query never returns archived Tasks and Events ("You cannot use query() as it
+        # automatically filters out all records where isArchived is set to true"); /queryAll does.
+        self._archived = None if include_deleted else org.archived_test(self.object_name)
         self._lock = threading.Lock()
         self._start, self._end = org.id_window(self.object_name, query.id_lower, query.id_upper)
+        self._start, self._end = narrow_link_window(org, query, self._start, self._end)
         self._checkpoints: dict[int, Position] = {0: self._start}
         self._checkpoint_offsets = [0]
         self._sorted_refs: list | None = None
@@ -44,9 +49,18 @@ class ResultSet:
             self._sorted_refs = self._materialize_sorted()
             return len(self._sorted_refs)
         if query.predicate is None:
-            return self.org.count_window(self.object_name, self._start, self._end, self.deleted_filter)
+            return self.org.count_window(
+                self.object_name,
+                self._start,
+                self._end,
+                self.deleted_filter,
+                exclude_archived=self._archived is not None,
+            )
         count = 0
+        archived = self._archived
         for _, is_deleted, reference in self.org.scan(self.object_name, self._start, self._end):
+            if archived is not None and archived(reference):
+                continue
             if self._accept(is_deleted) and query.predicate(
                 self.org.materialize(self.object_name, reference)
             ):
@@ -56,8 +70,9 @@ class ResultSet:
     def _materialize_sorted(self) -> list:
         rows = []
         predicate = self.query.predicate
+        archived = self._archived
         for _, is_deleted, reference in self.org.scan(self.object_name, self._start, self._end):
-            if not self._accept(is_deleted):
+            if not self._accept(is_deleted) or (archived is not None and archived(reference)):
                 continue
             record = self.org.materialize(self.object_name, reference)
             if predicate is None or predicate(record):
@@ -99,8 +114,9 @@ class ResultSet:
         org, name = self.org, self.object_name
         records: list[dict] = []
         position = start
+        archived = self._archived
         for position, is_deleted, reference in org.scan(name, start, self._end):  # noqa: B007
-            if not self._accept(is_deleted):
+            if not self._accept(is_deleted) or (archived is not None and archived(reference)):
                 continue
             if predicate is None and skip:
                 skip -= 1  # skipping needs no record when nothing else filters

@@ -15,6 +15,14 @@ from sfsandbox.soql import Query, Relation
 
 # Group.Type is what a polymorphic Owner reports as Type; for a user it is "User".
 _NAME_TYPE = {"User": "User"}
+# Name of the Name object for objects whose name field is not called Name.
+_NAME_FIELD = {
+    "Case": "CaseNumber",
+    "Task": "Subject",
+    "Event": "Subject",
+    "Note": "Title",
+    "ContentNote": "Title",
+}
 
 
 def _parent(org: Org, relation: Relation, record: dict, include_deleted: bool) -> tuple[str, dict] | None:
@@ -33,6 +41,8 @@ def _parent(org: Org, relation: Relation, record: dict, include_deleted: bool) -
 def _parent_value(target: str, parent: dict, field_def: FieldDef, polymorphic: bool):
     if polymorphic and field_def.name == "Type":
         return parent.get("Type") if target == "Group" else _NAME_TYPE.get(target, target)
+    if polymorphic and field_def.name == "Name" and target in _NAME_FIELD:
+        return parent.get(_NAME_FIELD[target])
     return parent.get(field_def.name)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sfsandbox import bulk
+from sfsandbox import bulk, content
 from sfsandbox.app.http import Response, _json, rest_error
 from sfsandbox.query import ResultSet
 from sfsandbox.soql import parse
@@ -27,6 +27,12 @@ class BulkHandlers:
             soql = parse(body.get("query") or "", self.org.objects)
             if soql.is_count:
                 return rest_error(400, "INVALIDJOB", "InvalidJob : Aggregate queries are not supported")
+            content.check_restrictions(soql)
+            blobs = content.base64_names(self.org.objects[soql.object_name], [f.name for f in soql.fields])
+            if blobs:  # binary data comes one record at a time, from the blob resource
+                return rest_error(
+                    400, "INVALIDJOB", f"InvalidJob : Binary field {blobs[0]} is not supported by a query job"
+                )
             result = ResultSet(self.org, soql, include_deleted=operation == "queryAll")
             job = self.bulk_jobs.create(
                 operation,

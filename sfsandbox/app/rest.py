@@ -6,7 +6,7 @@ import re
 import time
 from urllib.parse import parse_qs
 
-from sfsandbox import describe, ids, rows
+from sfsandbox import content, describe, ids, rows
 from sfsandbox.app.http import Response, _bearer, _ConnectionReset, _json, rest_error
 from sfsandbox.query import ResultSet
 from sfsandbox.soql import SoqlError, parse
@@ -119,7 +119,20 @@ class RestHandlers:
                         )
                     names.append(field_def.name)
             return _json(200, self.shape_record(obj.name, record, names, version))
+        if len(parts) == 3:
+            return self.blob(obj, parts[1], parts[2])
         return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+
+    def blob(self, obj, record_id: str, field_name: str) -> Response:
+        """sObject Blob Get: the raw bytes of one record's base64 field (ContentNote.Content)."""
+        field_def = obj.get(field_name)
+        record = self.org.get(obj.name, record_id) if ids.looks_like_id(record_id) else None
+        if field_def is None or field_def.type != "base64" or record is None:
+            return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+        if record.get("IsDeleted"):
+            return rest_error(404, "ENTITY_IS_DELETED", "entity is deleted")
+        body = content.blob_bytes(self.org, obj.name, record["Id"], field_def.name) or b""
+        return Response(200, body, content_type="application/octet-stream")
 
     def shape_record(self, object_name: str, record: dict, names: list[str], version: str) -> dict:
         shaped = {
@@ -130,6 +143,9 @@ class RestHandlers:
         }
         for name in names:
             shaped[name] = record[name]
+        for name in content.base64_names(self.org.objects[object_name], names):
+            if shaped[name] is not None:
+                shaped[name] = content.blob_url(version, object_name, record["Id"], name)
         return shaped
 
     def query(self, environ, version, endpoint, parts, params, kind) -> Response:
@@ -148,6 +164,7 @@ class RestHandlers:
         if not text:
             return rest_error(400, "MALFORMED_QUERY", "A query string has to be specified")
         soql = parse(text, self.org.objects)
+        content.check_restrictions(soql)
         result = ResultSet(self.org, soql, include_deleted=include_deleted)
         if soql.is_count:
             if soql.count_field is not None:  # COUNT(field) is an aggregate query
@@ -184,6 +201,12 @@ class RestHandlers:
             for name in names:
                 item[name] = record[name]
             shaped.append(item)
+        blobs = content.base64_names(self.org.objects[object_name], names)
+        for item in shaped if blobs else ():  # a base64 field comes as the URL of its blob
+            for name in blobs:
+                if item[name] is not None:
+                    record_id = item["attributes"]["url"].rsplit("/", 1)[1]
+                    item[name] = content.blob_url(version, object_name, record_id, name)
         next_offset = offset + len(shaped)
         payload = {"totalSize": result.total_size, "done": next_offset >= result.total_size}
         if not payload["done"]:
@@ -207,6 +230,8 @@ def _kind_of(method: str, rest_path: str, environ) -> str:
     if head == "limits":
         return "limits"
     if head == "sobjects":
+        if len(parts) == 4 and parts[-1] != "describe":
+            return "blob"  # sObject Blob Get: one ContentNote body
         return "describe" if parts[-1] == "describe" or len(parts) <= 2 else "retrieve"
     if head in ("query", "queryAll"):
         if len(parts) > 1:

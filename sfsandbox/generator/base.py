@@ -13,8 +13,11 @@ LONG_TEXT_LENGTH = 32000
 # Owners and creators that point at no User (deleted or purged before an org migration).
 DELETED_USER_IDS = tuple(make_id("User", 900_000_000 + k) for k in range(3))
 QUEUE_INDEX = 0  # Group 0 is the queue "Order Fulfilment"
-# Objects a queue can own (Setup > Queues > Supported Objects): of ours, only Order.
-QUEUE_OWNABLE = frozenset({"Order"})
+# Objects a queue can own (Setup > Queues > Supported Objects): of ours, Order, Lead and Case.
+QUEUE_OWNABLE = frozenset({"Order", "Lead", "Case"})
+# Lookups to records deleted and purged long ago: Ids past the generated range.
+PURGED_INDEX = 800_000_000
+_SPAN_END = NOW - _HISTORY_START - 86400 * 30
 _POOL_SIZE = 4096
 
 
@@ -70,6 +73,47 @@ class FactoryBase:
             values["CurrencyIsoCode"] = currency
         values["_created_epoch"] = created
         return values
+
+    def created_epoch(self, object_name: str, index: int) -> int:
+        """CreatedDate of a generated record (as `_system` draws it), without building it."""
+        n = self.counts[object_name]
+        base = _HISTORY_START + _SPAN_END * (min(index, n - 1) if n else 0) // max(n, 1)
+        return base + self.rng(object_name, index).below(86400)
+
+    def created_base(self, object_name: str, index: int) -> int:
+        """CreatedDate of a generated record to the day (no per-record draw)."""
+        n = self.counts[object_name]
+        return _HISTORY_START + _SPAN_END * (min(index, n - 1) if n else 0) // max(n, 1)
+
+    def live_index(self, object_name: str, index: int) -> int:
+        """`index`, or the next record after it that is not soft-deleted (wrapping)."""
+        n = self.counts[object_name]
+        deleted = self.shape.deleted_sets[object_name]
+        for step in range(n):
+            candidate = (index + step) % n
+            if candidate not in deleted:
+                return candidate
+        return index % n
+
+    def contact_account_ref(self, contact: int) -> str | None:
+        """A generated contact's AccountId, computed as `_contact` does (messy kinds too)."""
+        value: str | None = make_id("Account", contact % self.counts["Account"])
+        for kind in self.messy_kinds("Contact", contact):
+            if kind == "no_account":
+                value = None
+            elif kind == "deleted_lookup":
+                value = self._deleted_target("Account", contact) or value
+        return value
+
+    def opportunity_account_ref(self, opportunity: int) -> str | None:
+        """A generated opportunity's AccountId, computed as `_opportunity` does."""
+        value: str | None = make_id("Account", opportunity % self.counts["Account"])
+        for kind in self.messy_kinds("Opportunity", opportunity):
+            if kind == "null_fields":
+                value = None
+            elif kind == "deleted_lookup":
+                value = self._deleted_target("Account", opportunity) or value
+        return value
 
     def _user_ref(self, h: int) -> str:
         """A user Id for CreatedById/LastModifiedById: 2% are users that no longer exist."""

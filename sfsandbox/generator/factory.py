@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from sfsandbox import wordlists as words
+from sfsandbox.generator.activities import ActivityBuilders
 from sfsandbox.generator.currencies import CurrencyBuilders
 from sfsandbox.generator.custom import CustomValues
+from sfsandbox.generator.notes import NoteBuilders
 from sfsandbox.generator.orders import OrderBuilders
 from sfsandbox.generator.pricing import PricingBuilders
 from sfsandbox.generator.sales import SalesBuilders
+from sfsandbox.generator.service import ServiceBuilders
 from sfsandbox.generator.shape import OrgShape
 from sfsandbox.generator.users import UserBuilders
 from sfsandbox.ids import make_id
 
 
 class RecordFactory(
-    UserBuilders, SalesBuilders, PricingBuilders, OrderBuilders, CurrencyBuilders, CustomValues
+    UserBuilders,
+    SalesBuilders,
+    PricingBuilders,
+    OrderBuilders,
+    CurrencyBuilders,
+    ServiceBuilders,
+    ActivityBuilders,
+    NoteBuilders,
+    CustomValues,
 ):
     """Builds the index-th record of an object, with every field as the REST API returns it."""
 
@@ -38,6 +49,14 @@ class RecordFactory(
             "Group": self._group,
             "OpportunityLineItem": self._opportunity_line_item,
             "CurrencyType": self._currency_type,
+            "Lead": self._lead,
+            "Case": self._case,
+            "Campaign": self._campaign,
+            "Task": self._task,
+            "Event": self._event,
+            "Note": self._note,
+            "ContentNote": self._content_note,
+            "ContentDocumentLink": self._content_document_link,
         }
         self._custom = {
             "Account": self._custom_account,
@@ -49,9 +68,25 @@ class RecordFactory(
             "OpportunityLineItem": self._custom_opportunity_line_item,
             "OrderItem": self._custom_order_item,
             "QuoteLineItem": self._custom_quote_line_item,
+            "Lead": self._custom_lead,
+            "Case": self._custom_case,
         }
         self._product_cache: dict[int, tuple[str, str | None]] = {}
         users = max(1, shape.counts["User"])
         self._user_ids = tuple(make_id("User", i) for i in range(users))
         self._build_pools()
         self._long_text = "".join(words.LOREM[i % len(words.LOREM)] for i in range(700))
+        self._notes_text = tuple(line.strip() for line in words.LOREM)
+        self._archived: dict[str, tuple[list[int], frozenset[int]]] = {}
+
+    def archived_indices(self, object_name: str) -> tuple[list[int], frozenset[int]]:
+        """Sorted indices (and their set) of the generated records Salesforce has archived.
+
+        Computed from the index alone on first use (about 1 us per Task or Event).
+        """
+        found = self._archived.get(object_name)
+        if found is None:
+            test = {"Task": self.task_archived, "Event": self.event_archived}.get(object_name)
+            indices = [i for i in range(self.counts[object_name]) if test(i)] if test else []
+            found = self._archived[object_name] = (indices, frozenset(indices))
+        return found

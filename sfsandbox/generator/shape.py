@@ -18,6 +18,18 @@ PROPORTIONS = {
     "OrderItem": 0.18,
     "Quote": 0.06,
 }
+# Sales history, on top of the objects above (README "Objects and generated data"): shares of
+# --records for Lead, Case, Campaign, Task, Event, Note and ContentNote.
+HISTORY_PROPORTIONS = {
+    "Lead": 0.08,
+    "Case": 0.05,
+    "Campaign": 0.005,
+    "Task": 0.20,
+    "Event": 0.08,
+    "Note": 0.02,
+    "ContentNote": 0.02,
+}
+HISTORY_OBJECTS = (*HISTORY_PROPORTIONS, "ContentDocumentLink")
 DELETED_RATE = 0.02
 MESSY_RATE = 0.04
 # Objects Salesforce never soft-deletes in practice here (users are deactivated instead).
@@ -63,7 +75,32 @@ MESSY_KINDS = {
     "Quote": ("null_fields", "out_of_range", "unknown_picklist"),
     "QuoteLineItem": ("out_of_range",),
     "OpportunityLineItem": ("out_of_range",),
+    # Sales history. The first kinds come first in small orgs, so they are the important ones.
+    "Lead": (
+        "converted_deleted_contact",
+        "missing_last_name",
+        "unknown_status",
+        "duplicate_person",
+        "invalid_email",
+        "unknown_picklist",
+        "unicode",
+    ),
+    "Case": (
+        "unknown_status",
+        "unknown_priority",
+        "empty_subject",
+        "deleted_lookup",
+        "unknown_origin",
+        "long_text",
+    ),
+    "Task": ("no_subject", "unknown_status", "unknown_priority", "deleted_who", "long_text"),
+    "Event": ("end_before_start", "no_subject", "deleted_what", "long_text"),
+    "Note": ("near_cap_body", "multibyte_at_cap", "deleted_parent", "purged_parent", "empty_body"),
+    "ContentNote": ("large_body", "empty_body", "unicode_body", "html_entities"),
 }
+# The history objects show their messy kinds even in small orgs: at least one record per
+# kind when the object has four records per kind (the older objects keep their 4%).
+_MESSY_FLOOR = frozenset(HISTORY_PROPORTIONS)
 
 
 DEFAULT_USERS = 8
@@ -94,6 +131,29 @@ _SLOTS_EUR = ((0, 1, 0.5), (1, 1, 0.3))
 # Line items per opportunity cycle through 2, 0, 1, 3 (1.5 on average; some deals have none).
 LINE_ITEMS_CYCLE = (2, 0, 1, 3)
 LINE_ITEMS_START = (0, 2, 2, 3)  # items before opportunity o within its cycle of 4
+# ContentDocumentLinks per ContentNote cycle through 3, 2, 1, 4: the first link of a note is
+# its owner's (a User), the others share it with records; a note with one link is attached
+# to nothing but its owner.
+NOTE_LINKS_CYCLE = (3, 2, 1, 4)
+NOTE_LINKS_START = (0, 3, 5, 6)
+
+
+def note_link_count(notes: int) -> int:
+    cycles, rest = divmod(notes, 4)
+    return 10 * cycles + NOTE_LINKS_START[rest]
+
+
+def note_links(note: int) -> range:
+    """ContentDocumentLink indices of a ContentNote (contiguous, so in Id order)."""
+    start = 10 * (note // 4) + NOTE_LINKS_START[note % 4]
+    return range(start, start + NOTE_LINKS_CYCLE[note % 4])
+
+
+def link_note(link: int) -> tuple[int, int]:
+    """(ContentNote index, position among that note's links) of a ContentDocumentLink."""
+    cycle, rest = divmod(link, 10)
+    slot = 3 if rest >= 6 else 2 if rest >= 5 else 1 if rest >= 3 else 0
+    return 4 * cycle + slot, rest - NOTE_LINKS_START[slot]
 
 
 def opportunity_line_item_count(opportunities: int) -> int:
@@ -132,6 +192,7 @@ def record_counts(records: int, *, users: int | None = None, multi_currency: boo
         counts["User"] = users if users is not None else 1
         if multi_currency:
             counts["CurrencyType"] = len(CURRENCY_TYPES)
+        counts.update(dict.fromkeys(HISTORY_OBJECTS, 0))
         return counts
     counts = {"User": max(1, users if users is not None else DEFAULT_USERS)}
     for name in ("Account", "Contact", "Opportunity", "Product2"):
@@ -146,6 +207,11 @@ def record_counts(records: int, *, users: int | None = None, multi_currency: boo
     counts["OpportunityLineItem"] = opportunity_line_item_count(counts["Opportunity"])
     if multi_currency:  # last, so the random streams of the objects above keep their numbers
         counts["CurrencyType"] = len(CURRENCY_TYPES)
+    # The sales history comes on top of --records, after everything above, so adding it
+    # changed none of the records (or random streams) the other objects had before.
+    for name, share in HISTORY_PROPORTIONS.items():
+        counts[name] = max(1, round(records * share))
+    counts["ContentDocumentLink"] = note_link_count(counts["ContentNote"])
     return counts
 
 
@@ -179,7 +245,9 @@ class OrgShape:
         chooser = random.Random(f"sfsandbox-shape-{seed}")
         for name, n in shape.counts.items():
             deleted: list[int] = []
-            if name not in _NEVER_DELETED and deleted_rate > 0:
+            if name == "ContentDocumentLink":  # deleting a note deletes its links
+                deleted = [link for note in shape.deleted["ContentNote"] for link in note_links(note)]
+            elif name not in _NEVER_DELETED and deleted_rate > 0:
                 k = max(0, min(n - 1, max(1 if n >= 10 else 0, round(n * deleted_rate))))
                 deleted = sorted(chooser.sample(range(n), max(k, 0)))
             shape.deleted[name] = deleted
@@ -188,6 +256,8 @@ class OrgShape:
             messy: dict[int, tuple[str, ...]] = {}
             if kinds and messy_rate > 0:
                 k = min(n, max(1 if n >= 10 else 0, round(n * messy_rate)))
+                if name in _MESSY_FLOOR:
+                    k = max(k, min(len(kinds), n // 4))
                 # Kinds cycle so even a small org shows every kind once it has enough rows;
                 # a few records get a second problem on top, as real data does.
                 for position, index in enumerate(sorted(chooser.sample(range(n), k))):

@@ -5,13 +5,15 @@ Lengths, types and picklist values follow the Salesforce Field Reference Guide
 standard objects; only the fields the importer reads (plus system fields) are modelled.
 
 `fields` has the definitions and constructors, `picklists` the standard values, one
-module per object family (`users`, `sales`, `pricing`, `orders`, `currencies`) its objects,
+module per object family (`users`, `sales`, `pricing`, `orders`, `currencies`, `service`
+(Lead, Case, Campaign), `activities` (Task, Event), `notes` (Note, ContentNote,
+ContentDocumentLink)) its objects,
 and `custom` the org's custom fields.
 """
 
 from __future__ import annotations
 
-from sfsandbox.schema import currencies, orders, pricing, sales, users
+from sfsandbox.schema import activities, currencies, notes, orders, pricing, sales, service, users
 from sfsandbox.schema.currencies import CONVERSION_RATES, CORPORATE_CURRENCY, CURRENCY_TYPES
 from sfsandbox.schema.custom import CUSTOM_FIELDS, HIDDEN_CUSTOM_FIELDS
 from sfsandbox.schema.fields import FieldDef, ObjectDef, _object, _picklist
@@ -61,11 +63,15 @@ _OBJECT_FIELDS: dict[str, tuple[str, str, tuple[FieldDef, ...]]] = {
     **pricing.OBJECTS,
     **orders.OBJECTS,
     **currencies.OBJECTS,
+    **service.OBJECTS,
+    **activities.OBJECTS,
+    **notes.OBJECTS,
 }
 
 CURRENCY_FIELD = _picklist("CurrencyIsoCode", "Currency ISO Code", CURRENCIES, length=3, default="USD")
 
-_NO_CURRENCY = {"Group", "CurrencyType"}  # these have no CurrencyIsoCode
+# These have no CurrencyIsoCode.
+_NO_CURRENCY = {"Group", "CurrencyType", "Note", "ContentNote", "ContentDocumentLink"}
 # Objects only multi-currency orgs have ("not available in single-currency organizations").
 MULTI_CURRENCY_ONLY = frozenset({"CurrencyType"})
 _NOT_DELETABLE = frozenset({"CurrencyType"})  # "Your client application can't delete this object."

@@ -86,6 +86,8 @@ INTERESTS = ("Cloud", "Security", "Analytics", "AI", "IoT")
 COMPETITORS = ("Acme Corp", "Globex", "Initech", "Umbrella", "Hooli")
 COLORS = ("Black", "White", "Silver", "Blue", "Red")
 DELIVERY_WINDOWS = ("Morning", "Afternoon", "Evening")
+PRODUCT_INTERESTS = ("Hardware", "Software", "Services", "Training")
+PRODUCT_AREAS = ("Billing", "Installation", "Hardware", "Software")
 
 CUSTOM_FIELDS: dict[str, tuple[FieldDef, ...]] = {
     "Account": (
@@ -158,6 +160,15 @@ CUSTOM_FIELDS: dict[str, tuple[FieldDef, ...]] = {
         number("Cost_Price__c", "currency", "Cost Price", 16, 2),
     ),
     "OrderItem": (checkbox("Gift_Wrap__c", "Gift Wrap"),),
+    "Lead": (
+        number("Lead_Score__c", "double", "Lead Score", 3, 0),
+        picklist("Product_Interest__c", "Product Interest", PRODUCT_INTERESTS),
+        date("Trial_Started__c", "Trial Started"),
+    ),
+    "Case": (
+        checkbox("SLA_Breached__c", "SLA Breached"),
+        picklist("Product_Area__c", "Product Area", PRODUCT_AREAS),
+    ),
     "QuoteLineItem": (
         formula(
             "Line_Margin__c",

@@ -74,6 +74,9 @@ class Query:
     offset: int = 0
     # SELECT in order: FieldDef for a field of the object, Relation for a parent's fields.
     select: list = field(default_factory=list)
+    # Top-level `Field = value` / `Field IN (...)` conjuncts of WHERE: {field name: [values]}
+    # (15-char Ids for Id and reference fields). Restricted objects check them.
+    equality_filters: dict[str, list] = field(default_factory=dict)
 
     @property
     def ordered_by_id(self) -> bool:
@@ -458,6 +461,10 @@ class _Parser:
             ):
                 query.deleted_filter = item[3]
                 continue
+            if item[0] == "cmp" and item[2] == "=" and item[3] is not None:
+                query.equality_filters[item[1].name] = [item[3]]
+            elif item[0] == "in" and not item[3]:
+                query.equality_filters[item[1].name] = list(item[2])
             residual.append(item)
         if residual:
             query.predicate = compile_expression(residual[0] if len(residual) == 1 else ("and", residual))

@@ -3,6 +3,7 @@ import pytest
 from sfsandbox import ids
 from sfsandbox.data import Org
 from sfsandbox.generator import DELETED_USER_IDS, MESSY_KINDS, record_counts
+from sfsandbox.generator.shape import HISTORY_OBJECTS
 
 
 def test_case_safe_suffix_matches_real_salesforce_ids():
@@ -26,8 +27,20 @@ def test_counts_follow_documented_proportions():
     assert counts["Account"] == 100_000
     assert counts["Contact"] == 240_000
     on_top = counts.pop("Group") + counts.pop("OpportunityLineItem")
+    history = {name: counts.pop(name) for name in HISTORY_OBJECTS}
     assert sum(counts.values()) == 1_000_000
     assert on_top == 2 + 210_000  # 1.5 line items per opportunity
+    # The sales history comes on top of --records (README): 45.5% plus 2.5 links per note.
+    assert history == {
+        "Lead": 80_000,
+        "Case": 50_000,
+        "Campaign": 5_000,
+        "Task": 200_000,
+        "Event": 80_000,
+        "Note": 20_000,
+        "ContentNote": 20_000,
+        "ContentDocumentLink": 50_000,
+    }
     assert all(n >= 1 for n in record_counts(10).values())
 
 

@@ -182,6 +182,9 @@ SALESFORCE_API_VERSION = env.str("SALESFORCE_API_VERSION", default="62.0")
 SALESFORCE_SESSION_SECONDS = env.int("SALESFORCE_SESSION_SECONDS", default=6600)
 SALESFORCE_BATCH_SIZE = env.int("SALESFORCE_BATCH_SIZE", default=2000)
 SALESFORCE_HTTP_TIMEOUT = env.float("SALESFORCE_HTTP_TIMEOUT", default=60.0)
+# Lightning note bodies come one per call: this many calls at once (Salesforce allows 25
+# concurrent long requests per org; body calls are short).
+SALESFORCE_NOTE_BODY_CONCURRENCY = env.int("SALESFORCE_NOTE_BODY_CONCURRENCY", default=8)
 # Transient failures (5xx, connection errors, concurrency limits): bounded tries with
 # exponential backoff and full jitter.
 SALESFORCE_MAX_ATTEMPTS = env.int("SALESFORCE_MAX_ATTEMPTS", default=6)

@@ -77,10 +77,13 @@ class BatchImporter:
         mapping: ObjectMapping,
         owners: OwnerDirectory | None = None,
         custom_fields: tuple[CustomField, ...] = (),
+        fetch_more=None,
     ):
         self.job = job
         self.mapping = mapping
         self.owners = owners or OwnerDirectory({}, {})
+        # What the query does not return (a Lightning note's body and links), fetched per batch.
+        self.fetch_more = fetch_more
         has_custom_fields = any(f.name == "custom_fields" for f in mapping.model._meta.concrete_fields)
         self.custom_fields = custom_fields if has_custom_fields else ()
         self.model = mapping.model
@@ -160,6 +163,8 @@ class BatchImporter:
                 salesforce_object_type=self.mapping.sobject, salesforce_id__any=ids
             ).values_list("salesforce_id", flat=True)
         )
+        if self.fetch_more is not None:  # only for records not imported before: no wasted calls
+            self.fetch_more([r for r in records if r.get("Id") and r["Id"] not in seen])
         pending = []
         for record in records:
             sf_id = record.get("Id")

@@ -16,6 +16,7 @@ from . import links
 from .batch import BatchImporter, Plan
 from .bulk import RowWriter
 from .custom_fields import custom_fields_of, store_definitions
+from .notes import ContentNoteFetcher
 from .owners import OwnerDirectory, read_salesforce_users, unmatched_warning
 from .prices import set_product_prices
 from .tally import Tally
@@ -153,7 +154,8 @@ class JobRunner:
         fields, custom = self._select_list(sobject)
         entry["status"] = "in_progress"
         self._save_progress()
-        importer = BatchImporter(self.job, mapping_for(sobject), self.owners, custom)
+        fetch_more = ContentNoteFetcher(self.client) if sobject == "ContentNote" else None
+        importer = BatchImporter(self.job, mapping_for(sobject), self.owners, custom, fetch_more)
         for attempt in range(1, MAX_REQUERIES + 2):
             try:
                 self._import_pages(sobject, fields, importer)

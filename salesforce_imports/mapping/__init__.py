@@ -4,9 +4,13 @@ The engine imports this after Django is set up (the tables read the models' fiel
 """
 
 from .account import ACCOUNT
+from .activities import EVENT, TASK
 from .base import Converted, FieldMap, NaturalKey, ObjectMapping, Problem
+from .case import CASE
 from .contact import CONTACT
+from .lead import LEAD
 from .line_items import OPPORTUNITY_LINE_ITEM
+from .notes import CONTENT_NOTE, NOTE
 from .opportunity import OPPORTUNITY
 from .order import ORDER, ORDER_ITEM
 from .prices import PRICEBOOK_ENTRY
@@ -22,10 +26,16 @@ MAPPINGS: dict[str, ObjectMapping] = {
         CONTACT,
         OPPORTUNITY,
         OPPORTUNITY_LINE_ITEM,
+        LEAD,
+        CASE,
         ORDER,
         ORDER_ITEM,
         QUOTE,
         QUOTE_LINE_ITEM,
+        TASK,
+        EVENT,
+        NOTE,
+        CONTENT_NOTE,
     )
 }
 
@@ -35,8 +45,13 @@ IMPORT_ORDER = [
     ("Account", None),
     ("Contact", None),
     ("Opportunity", "OpportunityLineItem"),
+    ("Lead", None),
+    ("Case", None),
     ("Order", "OrderItem"),
     ("Quote", "QuoteLineItem"),
+    ("Task", None),
+    ("Event", None),
+    ("Note", "ContentNote"),  # classic notes, then Lightning notes
 ]
 
 

@@ -110,6 +110,8 @@ class ObjectMapping:
     polymorphic: tuple = ()  # Polymorphic rows
     # Task and Event: activities older than a year are archived and only queryAll returns them.
     query_all: bool = False
+    # Pseudo-fields the engine fills in from other calls (a Lightning note's body): never selected.
+    fetched_fields: frozenset = frozenset()
 
     def __post_init__(self):
         # Resolve the model fields once, at import: a typo in a table fails loudly here, not per record.
@@ -138,6 +140,7 @@ class ObjectMapping:
         object.__setattr__(self, "audit_fields", tuple(name for name in audit if name not in read))
         object.__setattr__(self, "_targets", targets)
         object.__setattr__(self, "_rows_and_targets", tuple((row, targets[row.crm]) for row in self.fields))
+        read = [name for name in read if name not in self.fetched_fields]
         object.__setattr__(self, "_soql_fields", tuple(dict.fromkeys(read)))
 
     @property
@@ -210,13 +213,16 @@ class ObjectMapping:
             values = raw if isinstance(raw, list) else [raw]
             kept = []
             for value in values:
-                if (
-                    not isinstance(value, str)
-                    or not value.strip()
-                    or value.strip()[:3] in poly.ignore_prefixes
-                ):
+                if value is None or value == "":
+                    continue
+                if not _looks_like_an_id(value):
+                    result.problems.append(
+                        Problem(poly.sf, f"{shown(value)} is not a Salesforce Id; left empty", WARNING)
+                    )
                     continue
                 sf_id = value.strip()
+                if sf_id[:3] in poly.ignore_prefixes:
+                    continue
                 target = poly.targets.get(sf_id[:3])
                 if target is not None and target[0] not in result.references:
                     result.references[target[0]] = (target[1], sf_id)  # WhatId before AccountId
@@ -264,6 +270,15 @@ class ObjectMapping:
         limit = self._targets[self.natural_key.field].max_length
         suffix = f" ({str(salt).strip()})"
         return value[: max(limit - len(suffix), 0)].rstrip() + suffix
+
+
+def _looks_like_an_id(value) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value.strip()) in (15, 18)
+        and value.strip().isascii()
+        and value.strip().isalnum()
+    )
 
 
 def _reader(record: dict):

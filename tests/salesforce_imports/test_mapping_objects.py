@@ -51,13 +51,18 @@ def test_registry_and_import_order():
         ("Account", None),
         ("Contact", None),
         ("Opportunity", "OpportunityLineItem"),
+        ("Lead", None),
+        ("Case", None),
         ("Order", "OrderItem"),
         ("Quote", "QuoteLineItem"),
+        ("Task", None),
+        ("Event", None),
+        ("Note", "ContentNote"),
     ]
     assert set(MAPPINGS) == {name for pair in IMPORT_ORDER for name in pair if name}
     assert all(mapping_for(name).sobject == name for name in MAPPINGS)
-    with pytest.raises(KeyError, match="Lead"):
-        mapping_for("Lead")
+    with pytest.raises(KeyError, match="Campaign"):
+        mapping_for("Campaign")
 
 
 def test_account_from_json():
@@ -427,7 +432,8 @@ def test_soql_fields():
     for mapping in MAPPINGS.values():
         fields = mapping.soql_fields
         assert fields[0] == "Id" and len(fields) == len(set(fields))
-        assert {row.sf for row in mapping.fields} <= set(fields)
+        assert {row.sf for row in mapping.fields} - mapping.fetched_fields <= set(fields)
+        assert not mapping.fetched_fields & set(fields)  # filled in by the engine, never selected
         assert {sf for sf, _crm, _target in mapping.references} <= set(fields)
         assert mapping.optional_fields <= set(fields)
     assert {"IsClosed", "IsWon", "AccountId", "CurrencyIsoCode"} <= set(
@@ -471,3 +477,106 @@ def test_convert_never_raises_on_odd_input():
             assert isinstance(mapping.convert(record).problems, list)
         converted = mapping.convert(None)  # not even a dict
         assert not converted.ok and converted.problems[0].field == ""
+
+
+def test_activity_links_follow_the_key_prefix():
+    task = mapping_for("Task").convert(
+        {
+            "Subject": "Call",
+            "WhoId": "00Q000000000001AAA",  # a lead
+            "WhatId": "701000000000001AAA",  # a campaign: no such kind in the CRM
+            "AccountId": "001000000000001AAA",
+            "TaskSubtype": "Call",
+            "Status": "Waiting on someone else",
+        }
+    )
+    assert task.ok
+    assert task.references == {
+        "lead": ("Lead", "00Q000000000001AAA"),
+        "account": ("Account", "001000000000001AAA"),
+    }
+    assert task.values["kind"] == "CALL" and task.values["status"] == "WAITING"
+    assert task.values["custom_fields"]["WhatId"] == {
+        "salesforce_id": "701000000000001AAA",
+        "id": None,
+        "object_type": "Campaign",
+    }
+    assert problems(task) == [("WhatId", "warning")]  # one warning for the record
+    deal = mapping_for("Task").convert({"WhatId": "006000000000001AAA", "AccountId": "001000000000001AAA"})
+    assert set(deal.references) == {"opportunity", "account"} and deal.problems == []
+    odd = mapping_for("Task").convert({"Status": "Done-ish", "IsClosed": True, "Priority": "Urgent"})
+    assert odd.values["status"] == "COMPLETED" and odd.values["priority"] == "NORMAL"
+    assert problems(odd) == [("Status", "warning"), ("Priority", "warning")]
+
+
+def test_an_event_that_ends_before_it_starts_is_refused_with_the_reason():
+    event = mapping_for("Event").convert(
+        {"StartDateTime": "2025-01-02T10:00:00.000+0000", "EndDateTime": "2025-01-02T09:00:00.000+0000"}
+    )
+    assert not event.ok and problems(event) == [("EndDateTime", "error")]
+    assert "before it starts" in event.problems[0].message
+    all_day = mapping_for("Event").convert({"ActivityDate": "2025-03-04", "IsAllDayEvent": True})
+    assert all_day.ok and all_day.values["start"] == datetime(2025, 3, 4, tzinfo=UTC)
+
+
+def test_lead_status_and_conversion():
+    lead = mapping_for("Lead")
+    converted = lead.convert(
+        {
+            "LastName": "Ng",
+            "Status": "Working - Contacted",
+            "IsConverted": True,
+            "ConvertedDate": "2024-05-01",
+            "ConvertedAccountId": "001000000000001AAA",
+            "ConvertedContactId": "003000000000001AAA",
+        }
+    )
+    assert (
+        converted.ok
+        and converted.values["status"] == "CONVERTED"
+        and converted.values["is_converted"] is True
+    )
+    assert converted.values["converted_at"] == date(2024, 5, 1)
+    assert set(converted.references) == {"converted_account", "converted_contact"}
+    assert lead.convert({"LastName": "Ng", "Status": "Closed - Not Converted"}).values["status"] == "CLOSED"
+    unknown = lead.convert({"LastName": "Ng", "Status": "Nurturing"})
+    assert unknown.values["status"] == "ASSIGNED" and problems(unknown) == [("Status", "warning")]
+    assert not lead.convert({"FirstName": "No", "LastName": ""}).ok
+
+
+def test_case_status_falls_back_on_is_closed():
+    case = mapping_for("Case")
+    values = case.convert({"Status": "Escalated", "Priority": "High", "Origin": "Web"}).values
+    assert (values["status"], values["priority"], values["origin"]) == ("ESCALATED", "HIGH", "WEB")
+    closed = case.convert({"Status": "Resolved by bot", "IsClosed": True, "Origin": "Chat"})
+    assert closed.values["status"] == "CLOSED" and closed.values["origin"] == "OTHER"
+    assert problems(closed) == [("Status", "warning"), ("Origin", "warning")]
+
+
+def test_notes_over_the_size_limit_or_unreadable_are_errors_and_links_come_from_the_document_links():
+    from activities.models import NOTE_BODY_MAX_LENGTH
+
+    note = mapping_for("ContentNote")
+    shared = note.convert(
+        {
+            "Title": "Kick-off",
+            "Content": "<p>Agenda</p>",
+            "ContentDocumentLinks": ["005000000000001AAA", "001000000000001AAA", "003000000000001AAA"],
+        }
+    )
+    assert shared.ok and shared.values["body"] == "<p>Agenda</p>"
+    assert shared.references == {
+        "account": ("Account", "001000000000001AAA"),
+        "contact": ("Contact", "003000000000001AAA"),
+    }
+    assert shared.problems == []  # the owner's library link (a User) is no warning
+    too_big = note.convert({"Title": "Log", "Content": "x" * (NOTE_BODY_MAX_LENGTH + 1)})
+    assert not too_big.ok and "more than the CRM's" in too_big.problems[0].message
+    unreadable = note.convert(
+        {"Title": "Gone", "Content": None, "BodyError": "SalesforceResourceNotFound: 404"}
+    )
+    assert not unreadable.ok
+    classic = mapping_for("Note").convert(
+        {"Title": "Call notes", "Body": "Hi", "ParentId": "500000000000001AAA"}
+    )
+    assert classic.ok and classic.references == {"case": ("Case", "500000000000001AAA")}

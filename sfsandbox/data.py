@@ -19,6 +19,8 @@ from sfsandbox.schema import OBJECT_NAMES, ObjectDef, build_objects
 from sfsandbox.schema.activities import ARCHIVABLE, TASK_CLOSED_STATUSES
 
 _CLOSED_STATUSES = {"Task": TASK_CLOSED_STATUSES, "Case": frozenset({"Closed"})}
+# Inserted records of these objects get their picklist defaults (Lead.Status, Case.Priority...).
+_DEFAULTED = frozenset({"Lead", "Case", "Task", "Event", "ContentNote"})
 
 # A position in an object's Id-ordered stream: (next generated index, next inserted slot).
 Position = tuple[int, int]
@@ -198,6 +200,17 @@ class Org:
                 field_def = obj.get(key)
                 if field_def is not None and field_def.name != "Id":
                     record[field_def.name] = value
+            if object_name in _DEFAULTED:  # picklist defaults, as Salesforce applies them on insert
+                for field_def in obj.fields:
+                    if field_def.default_value is not None and record.get(field_def.name) is None:
+                        record[field_def.name] = field_def.default_value
+            if object_name == "Case" and record.get("ContactId") and not record.get("AccountId"):
+                contact = (
+                    self.get("Contact", record["ContactId"])
+                    if ids.looks_like_id(record["ContactId"])
+                    else None
+                )
+                record["AccountId"] = contact.get("AccountId") if contact else None
             if object_name in _CLOSED_STATUSES and record.get("Status") is not None:
                 # IsClosed follows Status, as Salesforce sets it.
                 record["IsClosed"] = record.get("Status") in _CLOSED_STATUSES[object_name]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sfsandbox.generator.base import FactoryBase
 from sfsandbox.generator.clock import NOW, format_date, format_datetime
-from sfsandbox.ids import make_id
+from sfsandbox.ids import index_from_id, make_id
 from sfsandbox.schema.activities import TASK_PRIORITIES
 
 ARCHIVE_AGE_DAYS = 365
@@ -46,7 +46,7 @@ class ActivityBuilders(FactoryBase):
     def _who_what(self, object_name: str, i: int, h: int) -> dict:
         """WhoId, WhatId and the derived AccountId of an activity."""
         pick = h % 10
-        who = what = account = None
+        who = what = None
         contact = None
         if pick < 6 and self.counts["Contact"]:
             contact = self.live_index("Contact", i % self.counts["Contact"])
@@ -60,15 +60,20 @@ class ActivityBuilders(FactoryBase):
                     index = contact % self.counts["Account"]
                 else:
                     index = (i * 7 + (h >> 16) % 5) % self.counts[kind]
-                index = self.live_index(kind, index)
-                what = make_id(kind, index)
-                if kind == "Account":
-                    account = what
-                elif kind == "Opportunity":
-                    account = self.opportunity_account_ref(index)
-        if what is None or what[:3] not in ("001", "006"):
-            account = self.contact_account_ref(contact) if contact is not None else None
-        return {"WhoId": who, "WhatId": what, "AccountId": account}
+                what = make_id(kind, self.live_index(kind, index))
+        return {"WhoId": who, "WhatId": what, "AccountId": self.derived_account(who, what)}
+
+    def derived_account(self, who: str | None, what: str | None) -> str | None:
+        """AccountId as Salesforce derives it from WhatId and WhoId (generated records)."""
+        if what and what.startswith("001"):
+            return what
+        if what and what.startswith("006"):
+            index = index_from_id("Opportunity", what)
+            return self.opportunity_account_ref(index) if index is not None else None
+        if who and who.startswith("003"):
+            index = index_from_id("Contact", who)
+            return self.contact_account_ref(index) if index is not None else None
+        return None
 
     # -- Task ----------------------------------------------------------------------------
     def _task_plan(self, i: int) -> tuple[int, bool, int | None]:
@@ -127,6 +132,7 @@ class ActivityBuilders(FactoryBase):
                 rec["IsHighPriority"] = False
             elif kind == "deleted_who":
                 rec["WhoId"] = self._deleted_target("Contact", i) or rec["WhoId"]
+                rec["AccountId"] = self.derived_account(rec["WhoId"], rec["WhatId"])
             elif kind == "long_text":
                 rec["Description"] = self._long(i)
         return rec
@@ -183,6 +189,7 @@ class ActivityBuilders(FactoryBase):
                 rec["Subject"] = None
             elif kind == "deleted_what" and not (rec["WhoId"] or "").startswith("00Q"):
                 rec["WhatId"] = self._deleted_target("Opportunity", i) or rec["WhatId"]
+                rec["AccountId"] = self.derived_account(rec["WhoId"], rec["WhatId"])
             elif kind == "long_text":
                 rec["Description"] = self._long(i)
         return rec

@@ -1,7 +1,8 @@
 """Serving speed and memory figures: python -m sfsandbox.bench_serve [--records N].
 
 Prints (does not assert) the server-side time to build a 2,000-record page (query,
-JSON included) for the importer's queries, the same over HTTP from a separate server
+JSON included) for the importer's queries (Account, Contact, Task with and without archived
+rows, ContentDocumentLink by note, one ContentNote body), the same over HTTP from a separate server
 process, and that process's resident memory with a 1,000,000-record org.
 """
 
@@ -107,6 +108,43 @@ def in_process(records: int) -> None:
         print(f"{object_name:8} COUNT(): {(time.perf_counter() - start) * 1000:.1f} ms")
 
 
+def history(records: int) -> None:
+    """Sales history: archived-aware activity pages, note links by document, one note body."""
+    org = Org(records, seed=1)
+    app = SandboxApp(org)
+    token = app.oauth._token_response("http://127.0.0.1:1", ("api",), None, include_refresh=False)[
+        "access_token"
+    ]
+
+    def timed(path: str, query: str = "") -> tuple[float, int]:
+        start = time.perf_counter()
+        body = b"".join(app(_environ(path, query, token), lambda *a: None))
+        return time.perf_counter() - start, len(body)
+
+    task = "SELECT Id, Subject, Status, ActivityDate, WhoId, WhatId, AccountId FROM Task"
+    for endpoint, label in (("query", "query (archived index built)"), ("queryAll", "queryAll")):
+        first, _ = timed(f"/services/data/v62.0/{endpoint}/", urlencode({"q": task + " ORDER BY Id"}))
+        again = statistics.median(
+            timed(f"/services/data/v62.0/{endpoint}/", urlencode({"q": task + " ORDER BY Id"}))[0]
+            for _ in range(3)
+        )
+        print(f"Task     first page, {label:28}: {first * 1000:.1f} ms first, {again * 1000:.1f} ms median")
+    first_note = max(0, min(1000, org.generated_count("ContentNote") - 200))
+    notes = [org.record_at("ContentNote", i)["Id"] for i in range(first_note, first_note + 200)]
+    links = (
+        "SELECT Id, ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId IN ("
+        + ",".join(f"'{n}'" for n in notes)
+        + ")"
+    )
+    elapsed = statistics.median(
+        timed("/services/data/v62.0/query/", urlencode({"q": links}))[0] for _ in range(5)
+    )
+    print(f"ContentDocumentLink WHERE ContentDocumentId IN (200 notes): median {elapsed * 1000:.1f} ms")
+    bodies = [timed(f"/services/data/v62.0/sobjects/ContentNote/{n}/Content") for n in notes[:20]]
+    elapsed = statistics.median(seconds for seconds, _ in bodies)
+    print(f"ContentNote body (blob) call, {len(bodies)} notes: median {elapsed * 1000:.2f} ms")
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -189,6 +227,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     args = parser.parse_args()
     in_process(args.records)
+    history(args.records)
     over_http(args.records)
 
 

@@ -102,5 +102,5 @@ def note_fields_from_content(values: dict) -> dict:
         "FileType": NOTE_FILE_TYPE,
         "FileExtension": NOTE_FILE_EXTENSION,
         "ContentSize": len(body),
-        "TextPreview": _plain_text(body.decode("utf-8", "replace"))[:255] or None,
+        "TextPreview": _plain_text(body[:4000].decode("utf-8", "ignore"))[:255] or None,
     }

@@ -69,6 +69,12 @@ class Org:
         self._blocks: dict[str, OrderedDict[int, list[dict]]] = {name: OrderedDict() for name in OBJECT_NAMES}
         self._pending: set[tuple[str, int]] = set()
         self._prefetch_queue: queue.SimpleQueue | None = None
+        if read_ahead:  # a server: list the archived activities before the first query needs them
+            threading.Thread(target=self._index_archived, name="sfsandbox-archive", daemon=True).start()
+
+    def _index_archived(self) -> None:
+        for name in ARCHIVABLE:
+            self._archived(name)
 
     # -- sizes ---------------------------------------------------------------------------
     def generated_count(self, object_name: str) -> int:

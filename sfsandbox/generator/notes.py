@@ -94,7 +94,7 @@ class NoteBuilders(FactoryBase):
         rec = self._system(rng, "ContentNote", i, owned=True)
         h = self._hash(92, i)
         body = self.content_note_body(i)
-        preview = _plain_text(body.decode())[:255] or None
+        preview = _plain_text(body[:4000].decode("utf-8", "ignore"))[:255] or None
         rec.update(
             {
                 "Title": NOTE_TITLES[(h >> 4) % len(NOTE_TITLES)] + f" ({i + 1})",

@@ -151,11 +151,15 @@ def test_lightning_notes_bring_their_text_and_every_record_they_are_shared_with(
         notes = {n.pk: n for n in Note.objects.all()}
     imported = [r for r in sf_rows(sandbox, "ContentNote") if r["Id"] in note_ids]
     assert imported
-    for index, record in ((int(r["Id"][5:15], 36) if False else None, r) for r in imported):
+    from sfsandbox.ids import index_from_id
+
+    for record in imported:
         note = notes[note_ids[record["Id"]]]
         assert note.title == record["Title"]
+        body = sandbox.org.factory.content_note_body(index_from_id("ContentNote", record["Id"]))
+        assert note.body == body.decode()  # exactly the text Salesforce serves
     body_calls = sum(
         count for kind, count in stats["calls"].items() if "blob" in kind or "content" in kind.lower()
     )
-    assert body_calls >= len(imported)  # one call per note, counted like any other
-    assert any(n.account_id and n.contact_id for n in notes.values())  # shared with several records
+    assert body_calls >= len(imported), stats["calls"]  # one call per note, counted like any other
+    assert any(sum(bool(getattr(n, f"{f}_id")) for f in Note.LINKS) >= 2 for n in notes.values())  # shared

@@ -11,10 +11,25 @@ from ..labels import LABELS
 from .connection_views import _require_admin, _require_member
 
 OBJECT_CHOICES = [
-    ("Product2", "Products", "No dependencies. Order and quote line items link to products."),
-    ("Account", "Accounts", "No dependencies."),
+    (
+        "Product2",
+        "Products and their prices",
+        "No dependencies. Price book entries come along; deal, order and quote lines link to products.",
+    ),
+    ("Account", "Accounts", "No dependencies (a parent account is linked whatever order they come in)."),
     ("Contact", "Contacts", "Contacts link to Accounts: import Accounts first or together."),
-    ("Opportunity", "Opportunities", "Opportunities link to Accounts: import Accounts first or together."),
+    (
+        "Opportunity",
+        "Opportunities and their products",
+        "Opportunities link to Accounts, their line items to Products: import those first or together.",
+    ),
+    (
+        "Lead",
+        "Leads",
+        "Converted leads link to the Accounts, Contacts and Opportunities they became: import those "
+        "first or together.",
+    ),
+    ("Case", "Cases", "Cases link to Accounts and Contacts: import those first or together."),
     (
         "Order",
         "Orders and their line items",
@@ -26,6 +41,23 @@ OBJECT_CHOICES = [
         "Quotes and their line items",
         "Quotes link to Accounts, Contacts and Opportunities, their items to Products: "
         "import those first or together.",
+    ),
+    (
+        "Task",
+        "Tasks (archived ones too)",
+        "Tasks link to Contacts, Leads, Accounts, Opportunities, Cases, Orders and Quotes: import "
+        "those first or together.",
+    ),
+    (
+        "Event",
+        "Events (archived ones too)",
+        "Events link like tasks: import what they are about first or together.",
+    ),
+    (
+        "Note",
+        "Notes (classic and Lightning)",
+        "Notes link to the records they are about: import those first or together. Each Lightning "
+        "note's text is one Salesforce API call.",
     ),
 ]
 

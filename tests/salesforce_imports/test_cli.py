@@ -31,7 +31,7 @@ def test_inline_import_from_the_terminal(connected, admin_profile):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--objects", "Lead"], "Unknown object type"),
+        (["--objects", "Campaign"], "Unknown object type"),
         (["--objects", ""], "Choose at least one"),
     ],
 )

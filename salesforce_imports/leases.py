@@ -30,7 +30,10 @@ from django.utils import timezone
 
 from common.rls import org_context
 
-from .models import ACTIVE_STATUSES, ImportJob, JobStatus
+from .models import ImportJob, JobStatus
+
+# The statuses an import runner may take a job in (an UNDOING job is the undo runner's).
+IMPORT_STATUSES = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
 
 logger = logging.getLogger(__name__)
 
@@ -45,16 +48,17 @@ def lease_expiry():
     return timezone.now() - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS)
 
 
-def claim(job_id, runner: str, takeover_from: str | None = None) -> str:
-    """Take the job for this worker process unless another live one holds it."""
-    may_take = Q(status=JobStatus.PENDING) | Q(heartbeat_at__lt=lease_expiry()) | Q(heartbeat_at__isnull=True)
+def claim(job_id, runner: str, takeover_from: str | None = None, undo: bool = False) -> str:
+    """Take the job for this worker process unless another live one holds it. An import
+    runner takes PENDING / IN_PROGRESS jobs; an undo runner (`undo`) takes UNDOING ones."""
+    may_take = Q(heartbeat_at__lt=lease_expiry()) | Q(heartbeat_at__isnull=True)
+    may_take |= Q(runner="") if undo else Q(status=JobStatus.PENDING)
     if takeover_from:
         may_take |= Q(runner=takeover_from)
     now = timezone.now()
-    jobs = ImportJob.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES)
-    if jobs.filter(may_take).update(
-        status=JobStatus.IN_PROGRESS, runner=runner, heartbeat_at=now, updated_at=now
-    ):
+    jobs = ImportJob.objects.filter(pk=job_id, status__in=(JobStatus.UNDOING,) if undo else IMPORT_STATUSES)
+    taken = JobStatus.UNDOING if undo else JobStatus.IN_PROGRESS
+    if jobs.filter(may_take).update(status=taken, runner=runner, heartbeat_at=now, updated_at=now):
         return Claim.TAKEN
     return Claim.HELD if jobs.exists() else Claim.FINISHED
 
@@ -68,7 +72,7 @@ class StalledJob:
     requeued_at: object
 
     def takeover_from(self) -> str | None:
-        return self.runner if self.status == JobStatus.IN_PROGRESS else None
+        return self.runner if self.status in (JobStatus.IN_PROGRESS, JobStatus.UNDOING) else None
 
 
 def stalled_jobs(dead_runner_prefix: str | None = None) -> list[StalledJob]:
@@ -76,11 +80,12 @@ def stalled_jobs(dead_runner_prefix: str | None = None) -> list[StalledJob]:
     worker known dead (`dead_runner_prefix`: a restarted worker's own name), or a queued
     job older than the lease. Ids and lease columns only."""
     expiry = lease_expiry()
-    silent = Q(status=JobStatus.IN_PROGRESS) & (Q(heartbeat_at__lt=expiry) | Q(heartbeat_at__isnull=True))
+    running = Q(status__in=[JobStatus.IN_PROGRESS, JobStatus.UNDOING])
+    silent = running & (Q(heartbeat_at__lt=expiry) | Q(heartbeat_at__isnull=True))
     waiting = Q(status=JobStatus.PENDING, created_at__lt=expiry)
     condition = silent | waiting
     if dead_runner_prefix:
-        condition |= Q(status=JobStatus.IN_PROGRESS, runner__startswith=dead_runner_prefix)
+        condition |= running & Q(runner__startswith=dead_runner_prefix)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -95,15 +100,16 @@ def stalled_jobs(dead_runner_prefix: str | None = None) -> list[StalledJob]:
 
 
 def requeue_stalled_jobs(enqueue, dead_runner_prefix: str | None = None) -> list[str]:
-    """Queue every stalled job again (`enqueue(job_id, org_id, takeover_from)`); returns
-    their ids. Many workers sweep at once: a conditional stamp on the job lets exactly one
-    of them queue it per lease period. A stalled job the admin asked to cancel ends now."""
+    """Queue every stalled job again (`enqueue(job_id, org_id, takeover_from, undo)`: an
+    UNDOING job goes to the undo task); returns their ids. Many workers sweep at once: a
+    conditional stamp on the job lets exactly one of them queue it per lease period. A
+    stalled import the admin asked to cancel ends now."""
     expiry = lease_expiry()
     requeued = []
     for stalled in stalled_jobs(dead_runner_prefix):
         with org_context(stalled.org_id):
             jobs = ImportJob.objects.filter(pk=stalled.job_id, status=stalled.status, runner=stalled.runner)
-            if _cancel_if_requested(jobs, stalled.job_id):
+            if stalled.status != JobStatus.UNDOING and _cancel_if_requested(jobs, stalled.job_id):
                 continue
             now = timezone.now()
             # A restarted worker takes its own jobs back at once; the sweep waits a lease
@@ -115,7 +121,9 @@ def requeue_stalled_jobs(enqueue, dead_runner_prefix: str | None = None) -> list
             )
             if not due.update(requeued_at=now):
                 continue  # another worker's sweep queued it a moment ago
-            enqueue(stalled.job_id, stalled.org_id, stalled.takeover_from())
+            enqueue(
+                stalled.job_id, stalled.org_id, stalled.takeover_from(), stalled.status == JobStatus.UNDOING
+            )
             requeued.append(stalled.job_id)
     if requeued:
         logger.info("Requeued %d import job(s) nobody was running: %s", len(requeued), ", ".join(requeued))

@@ -71,13 +71,24 @@ class JobStatus(models.TextChoices):
     COMPLETED = "COMPLETED"
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"
+    UNDOING = "UNDOING"  # an ended import whose records are being removed again
+    UNDONE = "UNDONE"
 
 
-ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
+class JobMode(models.TextChoices):
+    IMPORT = "import"
+    PREVIEW = "preview"  # the whole pipeline, writing nothing to the CRM or ImportedRecord
+
+
+# While one of these runs, the org can start nothing else (one runner of either kind).
+ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.IN_PROGRESS, JobStatus.UNDOING)
 
 
 class ImportJob(BaseOrgModel):
     status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.PENDING)
+    mode = models.CharField(max_length=8, choices=JobMode.choices, default=JobMode.IMPORT)
+    # Delta re-import: records changed in Salesforce since their import are updated here.
+    update_changed = models.BooleanField(default=False)
     object_types = models.JSONField(default=list)
     include_custom_fields = models.BooleanField(default=True)  # "custom_fields": false leaves them out
     started_by = models.ForeignKey(
@@ -91,6 +102,14 @@ class ImportJob(BaseOrgModel):
     skipped_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    deleted_in_salesforce = models.PositiveIntegerField(default=0)  # counted, never applied
+    undone_count = models.PositiveIntegerField(default=0)
+    kept_count = models.PositiveIntegerField(default=0)  # what undo kept (changed or referenced)
+    api_calls = models.PositiveIntegerField(default=0)
+    api_calls_estimate = models.PositiveIntegerField(null=True, blank=True)
+    # [{object_type, field, value, count, mapped_to}]: picklist values the built-in tables lacked
+    unknown_values = models.JSONField(default=list, blank=True)
     # {object type: {status, total, imported, matched, skipped, errors, warnings, last_id}}
     progress = models.JSONField(default=dict)
     failure_reason = models.TextField(blank=True)
@@ -112,7 +131,7 @@ class ImportJob(BaseOrgModel):
             # One running job per org, enforced by the database, not only by the API.
             models.UniqueConstraint(
                 fields=["org"],
-                condition=models.Q(status__in=["PENDING", "IN_PROGRESS"]),
+                condition=models.Q(status__in=["PENDING", "IN_PROGRESS", "UNDOING"]),
                 name="import_job_one_active_per_org",
             )
         ]
@@ -148,6 +167,9 @@ class ImportedRecord(models.Model):
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.IMPORTED)
     # The record's Salesforce owner (OwnerId), so a user mapped later can be given their records.
     salesforce_owner_id = models.CharField(max_length=18, blank=True, default="")
+    # When the importer last wrote the CRM record (it sets the record's updated_at to the same
+    # instant): a record whose updated_at is later was changed in the CRM since.
+    synced_at = models.DateTimeField(null=True, blank=True)
     import_job = models.ForeignKey(
         ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )

@@ -45,6 +45,12 @@ class ImportPreferences(BaseOrgModel):
         related_name="+",
         help_text="Owner of records whose Salesforce owner maps to no member.",
     )
+    # {object type: {Salesforce field: {Salesforce value: CRM value}}}, applied before the
+    # built-in picklist tables.
+    value_mappings = models.JSONField(default=dict, blank=True)
+    # {object type: ISO time}: when the last completed import of that type started. A
+    # re-import asks Salesforce only for what changed since (minus a margin).
+    delta_marks = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org"], name="import_preferences_one_per_org")]

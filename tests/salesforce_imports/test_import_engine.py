@@ -144,7 +144,7 @@ def test_one_active_job_per_org(connected, admin_api):
 
 
 @pytest.mark.parametrize(
-    "body", [{"object_types": ["Lead"]}, {"object_types": []}, {"object_types": "Account"}, {}]
+    "body", [{"object_types": ["Campaign"]}, {"object_types": []}, {"object_types": "Account"}, {}]
 )
 def test_bad_import_requests_are_400(connected, admin_api, body):
     assert admin_api.post("/api/salesforce/import/", body, format="json").status_code == 400

@@ -200,7 +200,7 @@ def test_task_for_a_job_held_elsewhere_leaves_it_to_the_sweep(big_connected, adm
         assert leases.requeue_stalled_jobs(lambda *a: queued.append(a)) == []  # still fresh
         ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
         assert leases.requeue_stalled_jobs(lambda *a: queued.append(a)) == [job_id]
-    assert queued == [(job_id, str(admin_profile.org_id), "just-killed/7")]
+    assert queued == [(job_id, str(admin_profile.org_id), "just-killed/7", False)]
 
 
 def test_a_closed_query_cursor_is_queried_again_from_where_the_import_got(

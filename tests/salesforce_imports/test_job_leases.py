@@ -53,8 +53,8 @@ def test_sweep_finds_stalled_jobs_of_every_org_and_queues_each_once(admin_profil
     queued = []
     requeued = leases.requeue_stalled_jobs(lambda *args: queued.append(args))  # no org context at all
     assert sorted(requeued) == sorted([str(dead.pk), str(lost_message.pk)])
-    assert (str(dead.pk), str(admin_profile.org_id), "gone/1") in queued
-    assert (str(lost_message.pk), str(other_admin_profile.org_id), None) in queued
+    assert (str(dead.pk), str(admin_profile.org_id), "gone/1", False) in queued
+    assert (str(lost_message.pk), str(other_admin_profile.org_id), None, False) in queued
     # A second sweep (another worker, a moment later) does not queue them again.
     assert leases.requeue_stalled_jobs(lambda *args: queued.append(args)) == []
     assert len(queued) == 2
@@ -74,7 +74,7 @@ def test_restarted_worker_takes_its_own_job_back_before_the_lease(admin_profile)
     assert leases.requeue_stalled_jobs(lambda *a: queued.append(a), dead_runner_prefix="node-a/") == [
         str(job.pk)
     ]
-    assert queued == [(str(job.pk), str(admin_profile.org_id), "node-a/41")]
+    assert queued == [(str(job.pk), str(admin_profile.org_id), "node-a/41", False)]
     with org_context(admin_profile.org_id):
         assert leases.claim(job.pk, runner="node-a/77", takeover_from="node-a/41") == leases.Claim.TAKEN
 

@@ -14,8 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from common.ids import uuid7_many
 
@@ -68,6 +69,9 @@ class Plan:
     problem_values: list[tuple] | None = None
     pending_links: list[dict] = field(default_factory=list)
     pending_link_values: list[tuple] | None = None
+    # One instant for the batch's rows and their links: a record whose updated_at is later
+    # than its link's synced_at was changed in the CRM since (undo, delta re-import).
+    stamp: object = field(default_factory=timezone.now)
 
 
 class BatchImporter:
@@ -78,12 +82,14 @@ class BatchImporter:
         owners: OwnerDirectory | None = None,
         custom_fields: tuple[CustomField, ...] = (),
         fetch_more=None,
+        value_overrides: dict | None = None,
     ):
         self.job = job
         self.mapping = mapping
         self.owners = owners or OwnerDirectory({}, {})
         # What the query does not return (a Lightning note's body and links), fetched per batch.
         self.fetch_more = fetch_more
+        self.value_overrides = value_overrides or None  # {Salesforce field: {key: CRM value}}
         has_custom_fields = any(f.name == "custom_fields" for f in mapping.model._meta.concrete_fields)
         self.custom_fields = custom_fields if has_custom_fields else ()
         self.model = mapping.model
@@ -126,7 +132,7 @@ class BatchImporter:
         new = [p for p in pending if p.error is None and p.matched_to is None]
         for p, key in zip(new, uuid7_many(len(new)), strict=True):
             p.created_pk = key
-            plan.rows.append(self._row(p, key))
+            plan.rows.append(self._row(p, key, plan.stamp))
         plan.row_values = self.rows.encode(plan.rows)
         self._settle(plan)
         return plan
@@ -143,7 +149,7 @@ class BatchImporter:
         self.pending_links_writer.insert(plan.pending_links, plan.pending_link_values)
         return plan.tally
 
-    def _row(self, p: Pending, key: uuid.UUID) -> dict:
+    def _row(self, p: Pending, key: uuid.UUID, stamp) -> dict:
         owners = self.owners
         row = {
             **p.values,
@@ -151,6 +157,7 @@ class BatchImporter:
             "org_id": self.job.org_id,
             # Who created it in Salesforce, when a member matches; else the admin importing.
             "created_by_id": owners.user(p.converted.creator_id) or self.created_by_id,
+            "updated_at": stamp,
         }
         if self.mapping.has_owner:
             row["owner_id"] = owners.member(p.converted.owner_id)
@@ -176,7 +183,7 @@ class BatchImporter:
                 tally.skipped += 1
                 continue
             seen.add(sf_id)
-            converted = self.mapping.convert(record, self.custom_fields)
+            converted = self.mapping.convert(record, self.custom_fields, self.value_overrides)
             tally.problems.extend(
                 self.problem(sf_id, p.field, p.message, p.severity) for p in converted.problems
             )
@@ -274,8 +281,9 @@ class BatchImporter:
             if p.created_pk is None:
                 continue
             try:
-                with transaction.atomic():
-                    self.model(**rows[p.created_pk]).save(force_insert=True)
+                # The same writer as the batch (not save(), whose auto_now would move updated_at
+                # past the link's synced_at and make the record look edited in the CRM).
+                self.rows.insert([rows[p.created_pk]])
             except (IntegrityError, DataError) as exc:
                 p.error, p.created_pk = ("", f"The CRM refused this record: {_first_line(exc)}"), None
 
@@ -290,6 +298,8 @@ class BatchImporter:
                 tally.problems.append(self.problem(p.sf_id, p.error[0], p.error[1], Severity.ERROR))
                 continue
             tally.problems.extend(self.problem(p.sf_id, f, m, Severity.WARNING) for f, m in p.warnings)
+            for unknown in p.converted.unknown:
+                tally.unknown_values[unknown] += 1
             if p.matched_to is not None:
                 tally.matched += 1
                 object_id, outcome = p.matched_to, ImportedRecord.Outcome.MATCHED
@@ -309,6 +319,7 @@ class BatchImporter:
                     "object_id": object_id,
                     "outcome": outcome,
                     "salesforce_owner_id": p.converted.owner_id[:18],
+                    "synced_at": plan.stamp if outcome == ImportedRecord.Outcome.IMPORTED else None,
                     "import_job_id": self.job.pk,
                 }
             )

@@ -11,7 +11,8 @@ from simple_salesforce.exceptions import SalesforceError
 
 from ..client import QueryLocatorLost, SalesforceClient
 from ..mapping import IMPORT_ORDER, mapping_for
-from ..models import ImportJob, ImportProblem, JobStatus, SalesforceUser, Severity
+from ..mapping.values import picklist_key
+from ..models import ImportJob, ImportPreferences, ImportProblem, JobStatus, SalesforceUser, Severity
 from . import links
 from .batch import BatchImporter, Plan
 from .bulk import RowWriter
@@ -25,6 +26,7 @@ from .writer import BatchWriter
 logger = logging.getLogger(__name__)
 
 MAX_REQUERIES = 5  # per object type: a cursor lost again and again means something else is wrong
+MAX_UNKNOWN_VALUES = 1000  # distinct unknown picklist values listed per job (an org's own set)
 
 
 class Cancelled(Exception):
@@ -66,6 +68,9 @@ class JobRunner:
         self.runner = runner
         self.heartbeat = heartbeat  # engine.heartbeat.Heartbeat: reports while this runs
         self.owners = OwnerDirectory({}, {})
+        self.value_overrides = value_overrides(job.org_id)
+        self.unknown = {(u["object_type"], u["field"], u["value"]): u for u in job.unknown_values}
+        self.calls_before = job.api_calls  # a resumed job adds to what it spent before
 
     def run(self) -> None:
         sobjects = types_in_order(self.job.object_types)
@@ -155,7 +160,9 @@ class JobRunner:
         entry["status"] = "in_progress"
         self._save_progress()
         fetch_more = ContentNoteFetcher(self.client) if sobject == "ContentNote" else None
-        importer = BatchImporter(self.job, mapping_for(sobject), self.owners, custom, fetch_more)
+        importer = BatchImporter(
+            self.job, mapping_for(sobject), self.owners, custom, fetch_more, self.value_overrides.get(sobject)
+        )
         for attempt in range(1, MAX_REQUERIES + 2):
             try:
                 self._import_pages(sobject, fields, importer)
@@ -207,6 +214,21 @@ class JobRunner:
         job = self.job
         for owner, count in tally.unmatched_owners.items():
             job.unmatched_owners[owner] = job.unmatched_owners.get(owner, 0) + count
+        for (sf_field, value, mapped_to), count in tally.unknown_values.items():
+            entry = self.unknown.get((sobject, sf_field, value))
+            if entry is None and len(self.unknown) < MAX_UNKNOWN_VALUES:
+                entry = self.unknown[(sobject, sf_field, value)] = {
+                    "object_type": sobject,
+                    "field": sf_field,
+                    "value": value[:255],
+                    "count": 0,
+                    "mapped_to": mapped_to,
+                }
+            if entry is not None:
+                entry["count"] += count
+        job.unknown_values = sorted(
+            self.unknown.values(), key=lambda u: (u["object_type"], u["field"], -u["count"])
+        )
         job.imported_count += tally.imported
         job.matched_count += tally.matched
         job.skipped_count += tally.skipped
@@ -225,6 +247,8 @@ class JobRunner:
             error_count=job.error_count,
             warning_count=job.warning_count,
             unmatched_owners=job.unmatched_owners,
+            unknown_values=job.unknown_values,
+            api_calls=self.calls_before + getattr(self.client, "api_calls", 0),
             heartbeat_at=job.heartbeat_at,
             updated_at=job.heartbeat_at,
         )
@@ -272,6 +296,21 @@ def relax_commit_durability() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def value_overrides(org_id) -> dict:
+    """The admin's value mappings, keys normalised as the picklist tables compare them:
+    {object type: {Salesforce field: {key: CRM value}}}."""
+    stored = ImportPreferences.objects.filter(org_id=org_id).values_list("value_mappings", flat=True).first()
+    return {
+        sobject: {
+            sf_field: {picklist_key(value): crm for value, crm in mapping.items()}
+            for sf_field, mapping in fields.items()
+            if isinstance(mapping, dict)
+        }
+        for sobject, fields in (stored or {}).items()
+        if isinstance(fields, dict)
+    }
 
 
 def _lookup_field(relationship_field: str) -> str:

@@ -15,6 +15,8 @@ class Tally:
     problems: list[dict] = field(default_factory=list)  # ImportProblem rows
     # Salesforce owner Id -> records imported without owner (it maps to no member)
     unmatched_owners: Counter = field(default_factory=Counter)
+    # (Salesforce field, picklist value, CRM value it got) -> records
+    unknown_values: Counter = field(default_factory=Counter)
 
     @property
     def warnings(self) -> int:

@@ -49,8 +49,17 @@ def task_status(raw, field, warn) -> str:
         return found
     fallback = str(TaskStatus.COMPLETED if v.flag(is_closed) else TaskStatus.NOT_STARTED)
     if not v.is_null(status):
-        warn(f"{v.shown(status)} is not a known status; imported as {fallback} (IsClosed)")
+        warn(
+            v.unknown(
+                status,
+                fallback,
+                f"{v.shown(status)} is not a known status; imported as {fallback} (IsClosed)",
+            )
+        )
     return fallback
+
+
+task_status.picklist = TASK_STATUS  # value mappings apply before this table
 
 
 def event_end(raw, field, warn):

@@ -8,7 +8,7 @@ never raises: one odd record must not stop a batch.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .values import Invalid, country, datetime_value, shown, text
+from .values import Invalid, Picklist, UnknownValue, country, datetime_value, picklist_key, shown, text
 
 ERROR, WARNING = "error", "warning"
 
@@ -28,6 +28,7 @@ class Converted:
     other_links: dict = field(default_factory=dict)  # polymorphic links to kinds the CRM lacks
     owner_id: str = ""  # Salesforce OwnerId (a User or a Queue), for the engine to map to a member
     creator_id: str = ""  # Salesforce CreatedById
+    unknown: list = field(default_factory=list)  # (Salesforce field, picklist value, CRM value it got)
     custom_lookups: list = field(default_factory=list)  # (custom field, Salesforce Id) to resolve
     unresolved_lookups: list = field(default_factory=list)  # ... the engine found no CRM record for
 
@@ -140,6 +141,15 @@ class ObjectMapping:
         object.__setattr__(self, "audit_fields", tuple(name for name in audit if name not in read))
         object.__setattr__(self, "_targets", targets)
         object.__setattr__(self, "_rows_and_targets", tuple((row, targets[row.crm]) for row in self.fields))
+        # The picklist table behind each row that has one: an admin's value mapping applies first.
+        picklists = {}
+        for row in self.fields:
+            table = (
+                row.convert if isinstance(row.convert, Picklist) else getattr(row.convert, "picklist", None)
+            )
+            if table is not None:
+                picklists[row.sf] = table
+        object.__setattr__(self, "picklists", picklists)
         read = [name for name in read if name not in self.fetched_fields]
         object.__setattr__(self, "_soql_fields", tuple(dict.fromkeys(read)))
 
@@ -155,15 +165,17 @@ class ObjectMapping:
     def model_field(self, name: str):
         return self._targets.get(name) or self.model._meta.get_field(name)
 
-    def convert(self, record: dict, custom_fields: tuple = ()) -> Converted:
-        """`custom_fields`: the org's readable custom fields of this object (CustomField rows)."""
+    def convert(self, record: dict, custom_fields: tuple = (), overrides: dict | None = None) -> Converted:
+        """`custom_fields`: the org's readable custom fields of this object (CustomField rows);
+        `overrides`: the admin's value mappings for it, {Salesforce field: {picklist_key(value):
+        CRM value}}, applied before the built-in tables."""
         try:
-            return self._convert(record, custom_fields)
+            return self._convert(record, custom_fields, overrides)
         except Exception as exc:  # a converter bug must cost one record, not the batch
             message = f"could not convert the record ({type(exc).__name__}: {shown(str(exc))})"
             return Converted(problems=[Problem("", message, ERROR)])
 
-    def _convert(self, record: dict, custom_fields: tuple) -> Converted:
+    def _convert(self, record: dict, custom_fields: tuple, overrides: dict | None) -> Converted:
         get = _reader(record)
         result = Converted()
         problems = result.problems
@@ -171,6 +183,8 @@ class ObjectMapping:
         warn = warnings.append
         for row, target in self._rows_and_targets:
             raw = get(row.sf) if not row.also else tuple(get(name) for name in (row.sf, *row.also))
+            if overrides and row.sf in overrides and self._override(row, raw, overrides[row.sf], result):
+                continue
             try:
                 value = row.convert(raw, target, warn)
             except Invalid as exc:
@@ -179,6 +193,9 @@ class ObjectMapping:
                 continue
             if warnings:
                 problems.extend(Problem(row.sf, message, WARNING) for message in warnings)
+                result.unknown.extend(
+                    (row.sf, m.value, m.mapped_to) for m in warnings if isinstance(m, UnknownValue)
+                )
                 warnings.clear()
             if row.required and (value is None or value == ""):
                 problems.append(
@@ -204,6 +221,21 @@ class ObjectMapping:
         if result.other_links:
             result.values.setdefault("custom_fields", {}).update(result.other_links)
         return result
+
+    def _override(self, row: FieldMap, raw, mapping: dict, result: Converted) -> bool:
+        """An admin's value mapping for this picklist value, if there is one (True: applied).
+        A value the built-in table does not know stays listed as unknown, with its mapping."""
+        value = raw[0] if row.also else raw
+        if not isinstance(value, str) or not value.strip():
+            return False
+        mapped = mapping.get(picklist_key(value))
+        if mapped is None:
+            return False
+        result.values[row.crm] = mapped
+        table = self.picklists.get(row.sf)
+        if table is None or table.lookup(value) is None:
+            result.unknown.append((row.sf, value, mapped))
+        return True
 
     def _polymorphic(self, get, result: Converted) -> None:
         others = []

@@ -18,8 +18,17 @@ def case_status(raw, field, warn) -> str:
         return found
     fallback = str(CaseStatus.CLOSED if v.flag(is_closed) else CaseStatus.NEW)
     if not v.is_null(status):
-        warn(f"{v.shown(status)} is not a known status; imported as {fallback} (IsClosed)")
+        warn(
+            v.unknown(
+                status,
+                fallback,
+                f"{v.shown(status)} is not a known status; imported as {fallback} (IsClosed)",
+            )
+        )
     return fallback
+
+
+case_status.picklist = CASE_STATUS  # value mappings apply before this table
 
 
 CASE = ObjectMapping(

@@ -27,6 +27,9 @@ def lead_status(raw, field, warn) -> str:
     return LEAD_STATUS(status, field, warn)
 
 
+lead_status.picklist = LEAD_STATUS  # value mappings apply before this table
+
+
 LEAD = ObjectMapping(
     sobject="Lead",
     model=Lead,

@@ -376,6 +376,23 @@ def _key(label) -> str:
     return " ".join(str(label).split()).casefold()
 
 
+picklist_key = _key  # how a picklist value is compared (value mappings normalise keys the same way)
+
+
+class UnknownValue(str):
+    """A warning about a picklist value the tables do not know, carrying the value and what it
+    became, so that the job can list each unknown value once with its count."""
+
+    def __new__(cls, message: str, value, mapped_to: str):
+        text = super().__new__(cls, message)
+        text.value, text.mapped_to = str(value), str(mapped_to)
+        return text
+
+
+def unknown(raw, mapped_to: str, message: str) -> UnknownValue:
+    return UnknownValue(message, raw, mapped_to)
+
+
 class Picklist:
     """A Salesforce picklist -> CRM choices converter.
 
@@ -399,7 +416,8 @@ class Picklist:
             return str(field.get_default()) if field.has_default() else ""
         found = self.lookup(raw)
         if found is None:
-            warn(f"{shown(raw)} is not a known value; imported as {self.default or '(empty)'}")
+            message = f"{shown(raw)} is not a known value; imported as {self.default or '(empty)'}"
+            warn(unknown(raw, self.default, message))
             return self.default
         return found
 
@@ -478,8 +496,17 @@ def opportunity_stage(raw, field, warn) -> str:
     fallback = (Stage.CLOSED_WON if flag(is_won) else Stage.CLOSED_LOST) if closed else Stage.PROSPECTING
     fallback = str(fallback)
     if not is_null(stage):
-        warn(f"{shown(stage)} is not a known stage; imported as {fallback} (IsClosed/IsWon)")
+        warn(
+            unknown(
+                stage,
+                fallback,
+                f"{shown(stage)} is not a known stage; imported as {fallback} (IsClosed/IsWon)",
+            )
+        )
     return fallback
+
+
+opportunity_stage.picklist = STAGE  # value mappings apply before this table
 
 
 def when_present(value: str):

@@ -227,8 +227,8 @@ def test_a_row_the_database_refuses_costs_only_that_record(connected, admin_api,
     victim = connected.org.record_at("Opportunity", 1)["Id"]
     real_convert = ObjectMapping.convert
 
-    def convert_with_a_bad_value(self, record, custom_fields=()):
-        converted = real_convert(self, record, custom_fields)
+    def convert_with_a_bad_value(self, record, custom_fields=(), overrides=None):
+        converted = real_convert(self, record, custom_fields, overrides)
         if record.get("Id") == victim:
             converted.values["probability"] = 150  # the CHECK constraint refuses it
         return converted

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import connection, imports, owner_mapping
+from . import value_mappings as value_mappings_api
 
 urlpatterns = [
     path("connect/", connection.ConnectView.as_view(), name="sf-connect"),
@@ -15,5 +16,11 @@ urlpatterns = [
     path("owner-mapping/", owner_mapping.OwnerMappingView.as_view(), name="sf-owner-mapping"),
     path(
         "owner-mapping/apply/", owner_mapping.ApplyOwnerMappingView.as_view(), name="sf-owner-mapping-apply"
+    ),
+    path("value-mappings/", value_mappings_api.ValueMappingsView.as_view(), name="sf-value-mappings"),
+    path(
+        "value-mappings/fields/",
+        value_mappings_api.ValueMappingFieldsView.as_view(),
+        name="sf-value-mappings-fields",
     ),
 ]

@@ -5,9 +5,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import connection_service, owners, selectors, services
+from .. import connection_service, owners, selectors, services, value_mappings
 from ..api.owner_mapping import APPLY_QUEUED, APPLY_UNAVAILABLE, BrokerUnavailable, mapping_body, queue_apply
 from ..labels import LABELS
+from ..models import ACTIVE_STATUSES
 from .connection_views import _require_admin, _require_member
 
 OBJECT_CHOICES = [
@@ -116,6 +117,7 @@ def import_page(request):
         "choices": OBJECT_CHOICES,
         "selected": {c[0] for c in OBJECT_CHOICES},
         **_owners_context(org_id),
+        **_value_mappings_context(org_id),
         **(_job_context(job) if job else {"job": None}),
     }
     return render(request, "salesforce_imports/import.html", context)
@@ -180,6 +182,88 @@ def apply_owners(request):
     else:
         messages.success(request, APPLY_QUEUED)
     return redirect(f"{reverse('salesforce-import')}#owners")
+
+
+def _value_mappings_context(org_id):
+    """The "Picklist values" section: the unknown values of the org's last ended import or
+    preview, each with what it was imported as and the CRM choices of its field, and the
+    stored mappings."""
+    job = selectors.jobs_for_org(org_id).exclude(status__in=ACTIVE_STATUSES).first()
+    known = value_mappings.mappable_fields()
+    stored = value_mappings.get(org_id)
+
+    def label_of(mappable, value):
+        return dict(mappable.choices).get(value, value) if mappable else value
+
+    def stored_for(object_type, field, value):
+        key = value_mappings.normalise(value)
+        values = (
+            stored.get(object_type, {}).get(field, {}) if isinstance(stored.get(object_type), dict) else {}
+        )
+        return next((crm for sf, crm in values.items() if value_mappings.normalise(sf) == key), "")
+
+    unknown_rows = []
+    for entry in job.unknown_values if job and isinstance(job.unknown_values, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        object_type, field = str(entry.get("object_type", "")), str(entry.get("field", ""))
+        value, mapped_to = str(entry.get("value", "")), str(entry.get("mapped_to") or "")
+        mappable = known.get(object_type, {}).get(field)
+        chosen = stored_for(object_type, field, value)
+        unknown_rows.append(
+            {
+                "object_type": object_type,
+                "field": field,
+                "value": value,
+                "count": entry.get("count", ""),
+                "mapped_to": mapped_to,
+                "mapped_to_label": label_of(mappable, mapped_to),
+                "choices": mappable.choices if mappable else (),
+                "chosen": chosen,
+                "chosen_label": label_of(mappable, chosen),
+            }
+        )
+    stored_rows = [
+        {
+            "object_type": object_type,
+            "field": field,
+            "value": sf_value,
+            "crm_value": crm_value,
+            "crm_label": label_of(known.get(object_type, {}).get(field), crm_value),
+        }
+        for object_type, fields in sorted(stored.items())
+        if isinstance(fields, dict)
+        for field, values in sorted(fields.items())
+        if isinstance(values, dict)
+        for sf_value, crm_value in sorted(values.items(), key=lambda item: value_mappings.normalise(item[0]))
+    ]
+    return {"values_job": job, "unknown_rows": unknown_rows, "stored_value_rows": stored_rows}
+
+
+@login_required
+@require_POST
+def save_value_mapping(request):
+    """One Salesforce picklist value -> a CRM value (merged into the stored mappings), or
+    back to the built-in tables when `crm_value` is empty (the remove buttons)."""
+    _require_admin(request)
+    object_type = request.POST.get("object_type", "")
+    field = request.POST.get("field", "")
+    sf_value = request.POST.get("value", "")
+    crm_value = request.POST.get("crm_value", "")
+    try:
+        value_mappings.set_one(request.org.pk, object_type, field, sf_value, crm_value or None)
+    except value_mappings.ValueMappingError as exc:
+        messages.error(request, str(exc))
+    else:
+        if crm_value:
+            messages.success(
+                request,
+                f"{sf_value!r} of {object_type}.{field} now imports as {crm_value}. "
+                "Later previews and imports use it; records already imported keep their value.",
+            )
+        else:
+            messages.success(request, f"The mapping of {sf_value!r} of {object_type}.{field} was removed.")
+    return redirect(f"{reverse('salesforce-import')}#value-mappings")
 
 
 @login_required

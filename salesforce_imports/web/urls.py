@@ -12,6 +12,11 @@ urlpatterns = [
     path(
         "settings/salesforce/import/owners/apply", import_views.apply_owners, name="salesforce-owners-apply"
     ),
+    path(
+        "settings/salesforce/import/value-mappings",
+        import_views.save_value_mapping,
+        name="salesforce-value-mapping",
+    ),
     path("settings/salesforce/import/history", import_views.history_page, name="salesforce-history"),
     path("settings/salesforce/import/<uuid:job_id>", import_views.job_page, name="salesforce-job"),
     path(

@@ -83,6 +83,7 @@ class BulkJobs:
         api_version: str,
         column_delimiter: str = "COMMA",
         line_ending: str = "LF",
+        created: str | None = None,
     ) -> QueryJob:
         with self._lock:
             job_id = ids.to_18("750" + ids.GENERATED_POD + ids.encode_index(self._next))
@@ -93,7 +94,7 @@ class BulkJobs:
                 query_text,
                 result,
                 api_version,
-                format_datetime(int(time.time())),
+                created or format_datetime(int(time.time())),
                 column_delimiter,
                 line_ending,
             )

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 
 from sfsandbox import ids
+from sfsandbox.changes import ObjectChanges, OrgClock
 from sfsandbox.generator import NOW, OrgShape, RecordFactory, format_datetime
 from sfsandbox.schema import OBJECT_NAMES, ObjectDef, build_objects
 from sfsandbox.schema.activities import ARCHIVABLE, TASK_CLOSED_STATUSES
@@ -43,6 +44,7 @@ class Org:
         deleted_rate: float | None = None,
         read_ahead: bool = False,
         users: int | None = None,
+        clock: int | str | None = None,
     ):
         kwargs = {}
         if messy_rate is not None:
@@ -60,6 +62,14 @@ class Org:
         self.org_id = ids.to_18(f"00D{ids.GENERATED_POD}" + ids.encode_index(seed % 10**6))
         self.user_id = ids.make_id("User", 0)
         self._lock = threading.Lock()
+        # The org clock and what changed at run time (sfsandbox.changes, sfsandbox.mutate).
+        self.clock = OrgClock(clock)
+        self.changes = {
+            name: ObjectChanges(
+                self.shape.deleted.get(name, []), self.shape.deleted_sets.get(name, frozenset())
+            )
+            for name in OBJECT_NAMES
+        }
         self._inserted: dict[str, dict[str, dict]] = {name: {} for name in OBJECT_NAMES}
         self._inserted_order: dict[str, list[str]] = {name: [] for name in OBJECT_NAMES}
         self._next_insert_index = dict.fromkeys(OBJECT_NAMES, 0)
@@ -117,7 +127,7 @@ class Org:
         return lambda ref: ref in archived if isinstance(ref, int) else bool(ref.get("IsArchived"))
 
     def deleted_ids(self, object_name: str) -> list[str]:
-        generated = [ids.make_id(object_name, i) for i in self.shape.deleted[object_name]]
+        generated = [ids.make_id(object_name, i) for i in self.changes[object_name].deleted_list]
         return generated + [r["Id"] for r in self._inserted[object_name].values() if r["IsDeleted"]]
 
     def messy(self, object_name: str) -> dict[str, list[str]]:
@@ -131,9 +141,11 @@ class Org:
     def record_at(self, object_name: str, index: int) -> dict:
         """The generated record (shared when read ahead: callers must not mutate it)."""
         block = self._blocks[object_name].get(index >> _BLOCK_BITS)
-        if block is not None:
-            return block[index & (_BLOCK_SIZE - 1)]
-        return self.factory.build(object_name, index)
+        record = (
+            block[index & (_BLOCK_SIZE - 1)] if block is not None else self.factory.build(object_name, index)
+        )
+        override = self.changes[object_name].overrides.get(index)
+        return {**record, **override} if override else record
 
     def prefetch(self, object_name: str, start_index: int, count: int) -> None:
         """Ask the read-ahead thread for generated records [start, start + count)."""
@@ -182,7 +194,7 @@ class Org:
                 record_id = ids.make_id(object_name, index, pod=ids.INSERTED_POD)
             elif len(record_id) == 15:
                 record_id = ids.to_18(record_id)
-            now = format_datetime(NOW)
+            now = self.clock.now_text()
             record: dict = {}
             for field_def in obj.fields:
                 default = False if field_def.type == "boolean" else None
@@ -235,10 +247,18 @@ class Org:
             if key15 not in store:
                 bisect.insort(self._inserted_order[object_name], key15)
             store[key15] = record
+            self.changes[object_name].touch(key15, record["SystemModstamp"] or now)
         return record_id
 
+    def mutate(self, spec: dict) -> dict:
+        """Change, add and delete records now (see sfsandbox.mutate); returns what changed."""
+        from sfsandbox.mutate import apply_mutation
+
+        with self._lock:
+            return apply_mutation(self, spec)
+
     def is_deleted(self, object_name: str, index: int) -> bool:
-        return index in self.shape.deleted_sets[object_name]
+        return index in self.changes[object_name].deleted_set
 
     # -- Id-ordered access ---------------------------------------------------------------
     def _generated_id15(self, object_name: str, index: int) -> str:
@@ -288,7 +308,7 @@ class Org:
     ) -> int:
         """Rows in a window without building any: deleted (and archived) flags come from indices."""
         generated = max(0, end[0] - start[0])
-        deleted_list = self.shape.deleted[object_name]
+        deleted_list = self.changes[object_name].deleted_list
         low, high = bisect.bisect_left(deleted_list, start[0]), bisect.bisect_left(deleted_list, end[0])
         generated_deleted = max(0, high - low)
         order = self._inserted_order[object_name][start[1] : end[1]]
@@ -320,7 +340,7 @@ class Org:
         gen_end, ins_end = end
         order = self._inserted_order[object_name]
         store = self._inserted[object_name]
-        deleted = self.shape.deleted_sets[object_name]
+        deleted = self.changes[object_name].deleted_set
         next_inserted = order[ins] if ins < ins_end else None
         while gen < gen_end or next_inserted is not None:
             if next_inserted is not None and (

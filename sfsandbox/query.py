@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import threading
 
+from sfsandbox import ids
+from sfsandbox.candidates import candidate_keys
 from sfsandbox.content import narrow_link_window
 from sfsandbox.data import Org, Position
 from sfsandbox.soql import Query
@@ -45,8 +47,12 @@ class ResultSet:
         if self._always_empty:
             return 0
         query = self.query
+        keys = candidate_keys(self.org, self.object_name, query.where)
+        if keys is not None:  # only these rows can match: read them, not the object
+            self._sorted_refs = self._materialize_sorted(self._candidate_rows(keys))
+            return len(self._sorted_refs)
         if not query.ordered_by_id:
-            self._sorted_refs = self._materialize_sorted()
+            self._sorted_refs = self._materialize_sorted(self._scan_rows())
             return len(self._sorted_refs)
         if query.predicate is None:
             return self.org.count_window(
@@ -67,16 +73,44 @@ class ResultSet:
                 count += 1
         return count
 
-    def _materialize_sorted(self) -> list:
+    def _scan_rows(self):
+        for _, is_deleted, reference in self.org.scan(self.object_name, self._start, self._end):
+            yield is_deleted, reference
+
+    def _candidate_rows(self, keys: set[str]):
+        """(is_deleted, reference) of the candidate Ids that exist and fall in the Id window, in Id order."""
+        org, name = self.org, self.object_name
+        lower, upper = self.query.id_lower, self.query.id_upper
+        generated = org.generated_count(name)
+        store = org._inserted[name]
+        deleted = org.changes[name].deleted_set
+        for key in sorted(keys):
+            if lower is not None and (key < lower[0] or (key == lower[0] and not lower[1])):
+                continue
+            if upper is not None and (key > upper[0] or (key == upper[0] and not upper[1])):
+                continue
+            index = ids.index_from_id(name, key)
+            if index is not None and index < generated:
+                yield index in deleted, index
+            elif key in store:
+                yield store[key]["IsDeleted"], store[key]
+
+    def _materialize_sorted(self, source) -> list:
         rows = []
         predicate = self.query.predicate
         archived = self._archived
-        for _, is_deleted, reference in self.org.scan(self.object_name, self._start, self._end):
+        by_id = self.query.ordered_by_id
+        for is_deleted, reference in source:
             if not self._accept(is_deleted) or (archived is not None and archived(reference)):
+                continue
+            if predicate is None and by_id:  # nothing to test or sort on: no record needed
+                rows.append((None, reference))
                 continue
             record = self.org.materialize(self.object_name, reference)
             if predicate is None or predicate(record):
                 rows.append((record, reference))
+        if by_id:  # the candidates came in Id order
+            return [reference for _, reference in rows]
         # Stable sorts from the last key to the first give a multi-key ORDER BY.
         for item in reversed(self.query.order_by):
             name = item.field.name

@@ -98,6 +98,25 @@ class SandboxHandle:
         """Open query cursors die: the next `nextRecordsUrl` gets INVALID_QUERY_LOCATOR."""
         return self._post("/_sandbox/expire-query-locators")["expired"]
 
+    def mutate(self, object_name: str | None = None, **spec) -> dict:
+        """POST /_sandbox/mutate, e.g. mutate("Account", change=0.01, add=100, delete=50, seed=7)
+        or mutate("Account", update={Id: {"Name": "New"}}, delete_ids=[...]). The answer lists
+        every Id (`changed`, `added`, `deleted`) and the org clock's new time (`now`)."""
+        if object_name is not None:
+            spec["object"] = object_name
+        spec.setdefault("ids", True)
+        return self._post("/_sandbox/mutate", spec)
+
+    def now(self) -> str:
+        """The org clock's time, in Salesforce's form (2025-06-01T00:01:00.000+0000)."""
+        return self.stats()["now"]
+
+    def changes_since(self, object_name: str, since: str) -> dict[str, list[str]]:
+        """{"changed", "added", "deleted"}: Ids written after `since`, as a delta import sees them."""
+        from sfsandbox.mutate import changes_since
+
+        return changes_since(self.org, object_name, since)
+
     def insert_records(self, object_name: str, records: list[dict]) -> list[str]:
         return self._post(f"/_sandbox/records/{object_name}", records)["ids"]
 

@@ -41,6 +41,7 @@ class BulkHandlers:
                 version,
                 body.get("columnDelimiter", "COMMA"),
                 body.get("lineEnding", "LF"),
+                created=self.org.clock.now_text(),  # job dates are the org's time
             )
             return _json(200, job.info(self.org.user_id))
         job = self.bulk_jobs.get(parts[0])

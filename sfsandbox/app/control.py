@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from sfsandbox.app.http import Response, _json, rest_error
+from sfsandbox.changes import GENERATED_AT_TEXT
 from sfsandbox.faults import Faults
+from sfsandbox.mutate import MAX_LISTED_IDS, MutationError
 
 
 class ControlHandlers:
@@ -13,7 +15,7 @@ class ControlHandlers:
     def control(self, environ, method: str, name: str) -> Response:
         name = name.rstrip("/")
         if name == "stats":
-            return _json(200, self.ledger.stats())
+            return _json(200, {**self.ledger.stats(), **self.clock_stats()})
         if method != "POST":
             return rest_error(405, "METHOD_NOT_ALLOWED", "use POST")
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -43,6 +45,8 @@ class ControlHandlers:
                 expired = len(self._cursors)
                 self._cursors.clear()
             return _json(200, {"expired": expired})
+        if name == "mutate":
+            return self.mutate(body)
         if name.startswith("records/"):
             object_name = name.split("/", 1)[1]
             if object_name not in self.org.objects:
@@ -51,3 +55,27 @@ class ControlHandlers:
             created = [self.org.insert(object_name, row, row.get("Id")) for row in rows]
             return _json(201, {"ids": created})
         return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+
+    def clock_stats(self) -> dict:
+        return {
+            "now": self.org.clock.now_text(),
+            "generated_at": GENERATED_AT_TEXT,
+            "records_built": self.org.factory.builds,
+        }
+
+    def mutate(self, body) -> Response:
+        """POST /_sandbox/mutate: one mutation (a JSON object) or several (a list), in order."""
+        specs = body if isinstance(body, list) else [body]
+        results = []
+        for spec in specs:
+            try:
+                result = self.org.mutate(spec)
+            except MutationError as error:
+                return rest_error(error.status, error.code, error.message)
+            listed = sum(result["counts"].values()) <= MAX_LISTED_IDS or bool(spec.get("ids"))
+            if not listed:
+                for kind in ("changed", "added", "deleted"):
+                    del result[kind]
+            result["ids_listed"] = listed
+            results.append(result)
+        return _json(200, results if isinstance(body, list) else results[0])

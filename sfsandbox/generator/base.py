@@ -30,6 +30,7 @@ class FactoryBase:
     _custom: dict
     _user_ids: tuple[str, ...]  # Ids of the generated users (owners, creators), computed once
     _product_cache: dict[int, tuple[str, str | None]]
+    builds: int = 0
 
     # -- helpers -------------------------------------------------------------------------
     def rng(self, object_name: str, index: int) -> Draws:
@@ -54,7 +55,11 @@ class FactoryBase:
         position = min(index, n - 1) if n else 0
         created = _HISTORY_START + (NOW - _HISTORY_START - 86400 * 30) * position // max(n, 1)
         created += rng.below(86400)
-        modified = min(NOW - 1, created + rng.below(86400 * 400))
+        # Edited up to 400 days after creation, never after the generation time. An edit
+        # that would pass it wraps inside [created, NOW - 1) (same draw, so every later
+        # draw is unchanged) instead of piling up one second before NOW.
+        edited = rng.below(86400 * 400)
+        modified = created + (edited if created + edited < NOW - 1 else edited % max(1, NOW - 1 - created))
         h = self._hash(40 + self._object_numbers[object_name], index)
         values = {
             "Id": make_id(object_name, index),
@@ -182,6 +187,7 @@ class FactoryBase:
 
     # -- public --------------------------------------------------------------------------
     def build(self, object_name: str, index: int) -> dict:
+        self.builds += 1  # records built so far (tests check that a query did not build them all)
         record = self._builders[object_name](index)
         custom = self._custom.get(object_name)
         if custom is not None:

@@ -77,6 +77,8 @@ class Query:
     # Top-level `Field = value` / `Field IN (...)` conjuncts of WHERE: {field name: [values]}
     # (15-char Ids for Id and reference fields). Restricted objects check them.
     equality_filters: dict[str, list] = field(default_factory=dict)
+    # The whole WHERE expression, parsed (candidates.candidate_keys narrows scans with it).
+    where: tuple | None = None
 
     @property
     def ordered_by_id(self) -> bool:
@@ -169,6 +171,7 @@ class _Parser:
         query = Query(obj.name, fields, is_count, count_field, predicate=None, select=select)
         if self.keyword("WHERE"):
             expression = self._or()
+            query.where = expression
             self._split_fast_path(expression, query)
         if self.keyword("ORDER"):
             self.expect_keyword("BY")

@@ -18,7 +18,7 @@ from django.db import transaction
 from common.rls import current_org_id
 
 from .mapping import MAPPINGS
-from .mapping.values import Picklist
+from .mapping.values import Picklist, picklist_key
 from .models import ImportPreferences
 
 
@@ -27,9 +27,10 @@ class ValueMappingError(ValueError):
 
 
 def normalise(value) -> str:
-    """A Salesforce picklist value as the tables compare it: spacing collapsed, casefolded
-    (the same as `Picklist`), so "Closed  Lost" and "closed lost" are one value."""
-    return " ".join(str(value).split()).casefold()
+    """A Salesforce picklist value as the tables compare it: `" ".join(str(v).split()).casefold()`,
+    spacing collapsed and casefolded (`Picklist`'s own key), so "Closed  Lost" and "closed lost"
+    are one value."""
+    return picklist_key(value)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The value-mappings API (NOTES 8.7 "Values"): the CRM value an admin chose for Salesforce
 picklist values. The rules live in `value_mappings.py`; these views only call it."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,9 +11,9 @@ from common.permissions import IsOrgAdmin
 
 from .. import value_mappings
 
-MAPPINGS_SCHEMA = serializers.DictField(
-    child=serializers.DictField(child=serializers.DictField(child=serializers.CharField())),
-    help_text="{object type: {Salesforce field API name: {Salesforce value: CRM value}}}",
+MAPPINGS_SCHEMA = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="{object type: {Salesforce field API name: {Salesforce value: CRM value}}}",
 )
 DETAIL_SCHEMA = inline_serializer("ValueMappingDetail", {"detail": serializers.CharField()})
 FIELD_SCHEMA = inline_serializer(
@@ -40,7 +41,7 @@ class ValueMappingsView(APIView):
     def get(self, request):
         return Response(value_mappings.get(request.org.pk))
 
-    @extend_schema(request=MAPPINGS_SCHEMA, responses={200: MAPPINGS_SCHEMA, 400: DETAIL_SCHEMA})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: MAPPINGS_SCHEMA, 400: DETAIL_SCHEMA})
     def put(self, request):
         try:
             stored = value_mappings.put(request.org.pk, request.data)

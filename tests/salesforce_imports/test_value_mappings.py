@@ -8,7 +8,7 @@ from common.models import Role
 from common.rls import org_context
 from opportunity.models import Stage
 from salesforce_imports import value_mappings
-from salesforce_imports.mapping.values import STAGE, Picklist
+from salesforce_imports.mapping.values import STAGE, Picklist, picklist_key
 from salesforce_imports.models import ImportJob, ImportPreferences, JobMode, JobStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -190,6 +190,12 @@ def test_overrides_for_normalises_keys_as_the_picklists_do(admin_api, admin_prof
     custom = Picklist(Stage, {raw: Stage.CLOSED_LOST}, default=Stage.PROSPECTING)
     assert value_mappings.normalise(raw) in custom.table
     assert value_mappings.normalise("Closed Won") in STAGE.table
+    for sample in ["  A\u00a0 b ", "STRASSE", "Straße", "x\ty\nz", 12]:
+        assert (
+            value_mappings.normalise(sample)
+            == picklist_key(sample)
+            == " ".join(str(sample).split()).casefold()
+        )
 
 
 def test_overrides_for_leaves_out_entries_that_are_no_longer_valid(admin_profile):

@@ -132,7 +132,7 @@ def requeue_stalled_jobs(enqueue, dead_runner_prefix: str | None = None) -> list
 
 def _cancel_if_requested(jobs, job_id) -> bool:
     """The admin cancelled a job whose runner is gone: nobody will see the request, end it."""
-    from .engine.job import finish  # the engine imports this module
+    from .engine.finish import finish  # the engine imports this module
 
     now = timezone.now()
     if not jobs.filter(cancel_requested=True).update(

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from . import leases, tokens
 from .client import DailyLimitExceeded, SalesforceClient
+from .engine.finish import finish
 from .engine.heartbeat import Heartbeat
-from .engine.job import Cancelled, JobRunner, LeaseLost, finish
+from .engine.job import Cancelled, JobRunner, LeaseLost
 from .leases import Claim
 from .mapping import IMPORT_ORDER
-from .models import ACTIVE_STATUSES, ImportJob, JobStatus, SalesforceConnection
+from .models import ACTIVE_STATUSES, ImportJob, JobMode, JobStatus, SalesforceConnection
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +49,21 @@ def validate_types(object_types) -> list[str]:
 
 
 def start_import(
-    org_id, object_types, started_by=None, dispatch=True, custom_fields: bool = True
+    org_id,
+    object_types,
+    started_by=None,
+    dispatch=True,
+    custom_fields: bool = True,
+    mode: str = JobMode.IMPORT,
+    update_changed: bool = False,
 ) -> ImportJob:
     """Create a PENDING job and queue it once the transaction commits.
 
-    `custom_fields=False` leaves the objects' custom fields out of this job (NOTES 8.4)."""
+    `custom_fields=False` leaves the objects' custom fields out of this job (NOTES 8.4);
+    `mode="preview"` runs it writing nothing to the CRM; `update_changed` updates records
+    changed in Salesforce since their import (NOTES 8.7)."""
+    if mode not in JobMode.values:
+        raise ImportRequestError(f"Unknown mode {mode!r}: choose import or preview.")
     types = validate_types(object_types)
     connection = SalesforceConnection.objects.filter(org_id=org_id).first()
     if connection is None or not connection.is_active:
@@ -63,6 +74,8 @@ def start_import(
                 org_id=org_id,
                 object_types=types,
                 include_custom_fields=bool(custom_fields),
+                mode=mode,
+                update_changed=bool(update_changed),
                 started_by=started_by,
                 created_by_id=started_by.user_id if started_by else None,
             )

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from common.permissions import IsOrgAdmin
 
-from .. import problems_csv, selectors, services
+from .. import problems_csv, selectors, services, undo
 from .serializers import JobSerializer, JobSummarySerializer, ProblemSerializer, StartImportSerializer
 
 
@@ -28,6 +28,8 @@ class StartImportView(APIView):
                 data.validated_data["object_types"],
                 started_by=request.profile,
                 custom_fields=data.validated_data["custom_fields"],
+                mode=data.validated_data["mode"],
+                update_changed=data.validated_data["update_changed"],
             )
         except services.JobAlreadyActive as exc:
             body = {"detail": str(exc), "job": str(exc.job.pk) if exc.job else None}
@@ -53,6 +55,23 @@ class CancelJobView(APIView):
             body = {"detail": f"This import already ended ({job.status})."}
             return Response(body, status=status.HTTP_409_CONFLICT)
         job = services.cancel_import(job)
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class UndoJobView(APIView):
+    """Remove what an ended import brought in (in the background); NOTES 8.7."""
+
+    permission_classes = [IsOrgAdmin]
+
+    @extend_schema(request=None, responses={202: JobSerializer, 409: None, 503: None})
+    def post(self, request, job_id):
+        job = _job_or_404(request, job_id)
+        try:
+            job = undo.request_undo(job)
+        except undo.UndoRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except undo.BrokerUnavailable as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

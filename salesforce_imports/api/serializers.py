@@ -30,8 +30,17 @@ class JobSummarySerializer(serializers.ModelSerializer):
             "skipped_count",
             "error_count",
             "warning_count",
+            "undone_count",
+            "kept_count",
             "failure_reason",
             "cancel_requested",
+            "mode",
+            "update_changed",
+            "updated_count",
+            "deleted_in_salesforce",
+            "api_calls",
+            "api_calls_estimate",
+            "unknown_values",
         ]
 
     def get_started_by(self, job) -> str | None:
@@ -67,4 +76,12 @@ class StartImportSerializer(serializers.Serializer):
     object_types = serializers.ListField(child=serializers.CharField(), allow_empty=False)
     custom_fields = StrictBooleanField(
         default=True, help_text="false leaves the objects' custom fields out of this import"
+    )
+    mode = serializers.ChoiceField(
+        choices=["import", "preview"],
+        default="import",
+        help_text="preview runs the whole import and writes nothing to the CRM",
+    )
+    update_changed = StrictBooleanField(
+        default=False, help_text="update records changed in Salesforce since their import"
     )

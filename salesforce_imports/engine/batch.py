@@ -137,15 +137,17 @@ class BatchImporter:
         self._settle(plan)
         return plan
 
-    def write(self, plan: Plan) -> Tally:
-        """The batch's inserts; the caller holds the transaction."""
+    def write(self, plan: Plan, with_problems: bool = True) -> Tally:
+        """The batch's inserts; the caller holds the transaction (and, without
+        `with_problems`, writes the plan's problems itself)."""
         try:
             self.rows.insert(plan.rows, plan.row_values)
         except (IntegrityError, DataError):
             self._insert_one_by_one(plan)
             self._settle(plan)
         self.links.insert(plan.links, plan.link_values)
-        self.problems.insert(plan.tally.problems, plan.problem_values)
+        if with_problems:
+            self.problems.insert(plan.tally.problems, plan.problem_values)
         self.pending_links_writer.insert(plan.pending_links, plan.pending_link_values)
         return plan.tally
 

@@ -64,9 +64,9 @@ class Heartbeat:
         try:
             now = timezone.now()
             return bool(
-                ImportJob.objects.filter(pk=self.job_id, runner=self.runner, status="IN_PROGRESS").update(
-                    heartbeat_at=now
-                )
+                ImportJob.objects.filter(
+                    pk=self.job_id, runner=self.runner, status__in=("IN_PROGRESS", "UNDOING")
+                ).update(heartbeat_at=now)
             )
         except Exception:
             # The database is unreachable: the runner cannot commit either. Keep trying; if

@@ -12,13 +12,13 @@ from simple_salesforce.exceptions import SalesforceError
 from ..client import QueryLocatorLost, SalesforceClient
 from ..mapping import IMPORT_ORDER, mapping_for
 from ..mapping.values import picklist_key
-from ..models import ImportJob, ImportPreferences, ImportProblem, JobStatus, SalesforceUser, Severity
+from ..models import ImportJob, ImportPreferences, JobMode, Severity
 from . import links
 from .batch import BatchImporter, Plan
-from .bulk import RowWriter
 from .custom_fields import custom_fields_of, store_definitions
+from .ledger import Ledger, SideLedger
 from .notes import ContentNoteFetcher
-from .owners import OwnerDirectory, read_salesforce_users, unmatched_warning
+from .owners import OwnerDirectory, read_salesforce_users
 from .prices import set_product_prices
 from .tally import Tally
 from .writer import BatchWriter
@@ -71,6 +71,8 @@ class JobRunner:
         self.value_overrides = value_overrides(job.org_id)
         self.unknown = {(u["object_type"], u["field"], u["value"]): u for u in job.unknown_values}
         self.calls_before = job.api_calls  # a resumed job adds to what it spent before
+        self.preview = job.mode == JobMode.PREVIEW
+        self.ledger = SideLedger() if self.preview else Ledger()
 
     def run(self) -> None:
         sobjects = types_in_order(self.job.object_types)
@@ -78,7 +80,19 @@ class JobRunner:
         for sobject in sobjects:
             self.job.progress.setdefault(sobject, empty_progress())
         self._count_all(sobjects)
-        self._read_owners(warn=first_run)
+        self._read_owners(warn=first_run)  # users are org metadata, kept even by a preview
+        if not self.preview:
+            self._run(sobjects)
+            return
+        try:
+            with transaction.atomic():  # everything a preview writes is rolled back at the end
+                self._run(sobjects)
+                transaction.set_rollback(True)
+            self.ledger.flush(self._progress_update)
+        finally:
+            self.ledger.close()
+
+    def _run(self, sobjects: list[str]) -> None:
         for sobject in sobjects:
             if self.job.progress[sobject]["status"] == "done":
                 continue  # finished before a resume
@@ -117,7 +131,7 @@ class JobRunner:
                     f"FROM {sobject} WHERE IsDeleted = false", query_all=mapping_for(sobject).query_all
                 )
         self.job.total_records = sum(e["total"] or 0 for e in self.job.progress.values())
-        self.job.save(update_fields=["progress", "total_records", "updated_at"])
+        self._save_progress()
 
     # -- one object type ------------------------------------------------------------------------
     def _select_list(self, sobject: str) -> tuple[list[str], tuple]:
@@ -183,7 +197,7 @@ class JobRunner:
             where += f" AND Id > '{_soql_id(last_id)}'"  # after the last committed batch
         soql = f"SELECT {', '.join(fields)} FROM {sobject} {where} ORDER BY Id"
         size = settings.SALESFORCE_BATCH_SIZE
-        with BatchWriter(self._write_batch) as writer:
+        with BatchWriter(self._write_batch, threaded=not self.preview) as writer:
             for page in self.client.query_pages(soql, query_all=importer.mapping.query_all):
                 for start in range(0, len(page), size):
                     self._check_cancel()
@@ -195,7 +209,9 @@ class JobRunner:
         """One transaction: the batch's rows, links and problems, and the job's counters."""
         with transaction.atomic():
             relax_commit_durability()
-            tally = importer.write(plan)
+            tally = importer.write(plan, with_problems=not self.preview)
+            if self.preview:  # its books go around the transaction that is rolled back
+                self.ledger.problems(tally.problems, plan.problem_values)
             self._add(sobject, tally, last_id=plan.last_id)
             self._save_progress()
 
@@ -237,9 +253,14 @@ class JobRunner:
 
     def _save_progress(self) -> None:
         """Counters, cursor and heartbeat, only while this runner still holds the job."""
+        self.job.heartbeat_at = timezone.now()
+        if not self.ledger.save(self._progress_update):
+            raise LeaseLost
+
+    def _progress_update(self) -> int:
         job = self.job
-        job.heartbeat_at = timezone.now()
-        saved = ImportJob.objects.filter(pk=job.pk, runner=self.runner).update(
+        return ImportJob.objects.filter(pk=job.pk, runner=self.runner).update(
+            total_records=job.total_records,
             progress=job.progress,
             imported_count=job.imported_count,
             matched_count=job.matched_count,
@@ -252,19 +273,19 @@ class JobRunner:
             heartbeat_at=job.heartbeat_at,
             updated_at=job.heartbeat_at,
         )
-        if not saved:
-            raise LeaseLost
 
     def _job_warning(self, sobject: str, field_name: str, message: str) -> None:
         with transaction.atomic():
-            ImportProblem.objects.create(
-                org_id=self.job.org_id,
-                job=self.job,
-                object_type=sobject,
-                field=field_name[:80],
-                message=message,
-                severity=Severity.WARNING,
-            )
+            problem = {
+                "org_id": self.job.org_id,
+                "job_id": self.job.pk,
+                "object_type": sobject,
+                "salesforce_id": "",
+                "field": field_name[:80],
+                "message": message,
+                "severity": Severity.WARNING,
+            }
+            self.ledger.problems([problem])
             self.job.warning_count += 1
             if sobject in self.job.progress:
                 self.job.progress[sobject]["warnings"] += 1
@@ -272,7 +293,7 @@ class JobRunner:
 
     def _record_link_warnings(self, problems: list[dict]) -> None:
         """Inside the link pass's transaction: its warnings, counted where they belong."""
-        RowWriter(ImportProblem).insert(problems)
+        self.ledger.problems(problems)
         for problem in problems:
             self.job.warning_count += 1
             if problem["object_type"] in self.job.progress:
@@ -324,54 +345,3 @@ def _soql_id(value: str) -> str:
     if not value.isalnum():
         raise ValueError("Not a Salesforce Id")
     return value
-
-
-def finish(job: ImportJob, status: str, reason: str = "") -> None:
-    # What was committed, not what this process counted: a batch that failed to commit
-    # may already be in the in-memory counters.
-    job.refresh_from_db(
-        fields=[
-            "progress",
-            "imported_count",
-            "matched_count",
-            "skipped_count",
-            "error_count",
-            "warning_count",
-            "unmatched_owners",
-        ]
-    )
-    _warn_unmatched_owners(job)
-    job.status = status
-    job.failure_reason = reason
-    job.completed_at = timezone.now()
-    for entry in job.progress.values():
-        if entry["status"] == "in_progress" or (
-            status != JobStatus.COMPLETED and entry["status"] == "pending"
-        ):
-            entry["status"] = {"CANCELLED": "cancelled", "FAILED": "failed"}.get(status, entry["status"])
-    job.save(
-        update_fields=["status", "failure_reason", "completed_at", "progress", "warning_count", "updated_at"]
-    )
-
-
-def _warn_unmatched_owners(job: ImportJob) -> None:
-    """One warning per Salesforce user or queue whose records got no owner, with the count."""
-    if not job.unmatched_owners:
-        return
-    users = {
-        u.salesforce_id: u
-        for u in SalesforceUser.objects.filter(salesforce_id__in=list(job.unmatched_owners))
-    }
-    ImportProblem.objects.bulk_create(
-        ImportProblem(
-            org_id=job.org_id,
-            job=job,
-            object_type="User",
-            salesforce_id=sf_id[:18],
-            field="OwnerId",
-            message=unmatched_warning(users.get(sf_id), sf_id, count),
-            severity=Severity.WARNING,
-        )
-        for sf_id, count in sorted(job.unmatched_owners.items())
-    )
-    job.warning_count += len(job.unmatched_owners)

@@ -19,9 +19,10 @@ logger = logging.getLogger(__name__)
 
 
 class BatchWriter:
-    def __init__(self, write):
+    def __init__(self, write, threaded: bool = True):
         self.write = write
-        self.threaded = db.connection.vendor == "postgresql"
+        # A preview writes inside one transaction of the job's own connection: inline.
+        self.threaded = threaded and db.connection.vendor == "postgresql"
         self._executor: ThreadPoolExecutor | None = None
         self._in_flight: Future | None = None
 

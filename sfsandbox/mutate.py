@@ -244,32 +244,56 @@ def _how_many(value, live: int, what: str) -> int:
 
 
 def apply_mutation(org, spec: dict) -> dict:
-    """Apply one mutation (the caller holds the org lock); returns every Id it wrote."""
+    """Apply one mutation (the caller holds the org lock); returns every Id it wrote.
+
+    `"object"` names one object, or is a list of names or `"*"` (every object): then the
+    counts or fractions apply to each object (skipping deletes and adds where they do not
+    apply) and every write shares one clock time.
+    """
     if not isinstance(spec, dict):
         raise MutationError("INVALID_MUTATION", "a mutation is a JSON object")
-    object_name = next((n for n in org.objects if n.lower() == str(spec.get("object", "")).lower()), None)
-    if object_name is None:
-        raise MutationError("NOT_FOUND", f"unknown object {spec.get('object')!r}", status=404)
-    unknown = set(spec) - {
-        "object",
-        "change",
-        "add",
-        "delete",
-        "seed",
-        "update",
-        "delete_ids",
-        "advance",
-        "ids",
-    }
+    unknown = set(spec) - _KEYS
     if unknown:
         raise MutationError("INVALID_MUTATION", f"unknown keys: {', '.join(sorted(unknown))}")
+    wanted = spec.get("object")
+    several = wanted == "*" or isinstance(wanted, list)
+    if several and (spec.get("update") or spec.get("delete_ids")):
+        raise MutationError("INVALID_MUTATION", "update and delete_ids need a single object")
+    names = list(org.objects) if wanted == "*" else wanted if isinstance(wanted, list) else [wanted]
+    runs = []
+    for wanted_name in names:
+        object_name = next((n for n in org.objects if n.lower() == str(wanted_name).lower()), None)
+        if object_name is None:
+            raise MutationError("NOT_FOUND", f"unknown object {wanted_name!r}", status=404)
+        if several and org.count(object_name, include_deleted=True) == 0:
+            continue
+        runs.append((object_name, _prepare(org, object_name, spec, lenient=several)))
+    advance = spec.get("advance", MUTATION_STEP)
+    if isinstance(advance, bool) or not isinstance(advance, int) or advance < 0:
+        raise MutationError("INVALID_MUTATION", "advance is a number of seconds")
+    before = org.clock.now_text()
+    stamp = format_datetime(org.clock.advance(advance))
+    results = {name: run(stamp) for name, run in runs}
+    answer: dict = {"object": wanted if several else runs[0][0], "before": before, "now": stamp}
+    kinds = ("changed", "added", "deleted")
+    if not several:
+        return {**answer, **results[runs[0][0]]}
+    answer["counts"] = {kind: sum(r["counts"][kind] for r in results.values()) for kind in kinds}
+    for kind in kinds:
+        answer[kind] = [record_id for r in results.values() for record_id in r[kind]]
+    answer["objects"] = {name: r["counts"] for name, r in results.items()}
+    return answer
+
+
+def _prepare(org, object_name: str, spec: dict, lenient: bool):
+    """Check one object's part of a mutation; returns run(stamp), which writes it."""
     work = _Mutation(org, object_name, "")
     deletable = work.obj.get("IsDeleted") is not None
     updates = spec.get("update") or {}
     delete_ids = spec.get("delete_ids") or []
     if not isinstance(updates, dict) or not isinstance(delete_ids, list):
         raise MutationError("INVALID_MUTATION", "update is {Id: {field: value}}, delete_ids a list of Ids")
-    if (delete_ids or spec.get("delete")) and not deletable:
+    if (delete_ids or spec.get("delete")) and not deletable and not lenient:
         raise MutationError("CANNOT_DELETE", f"{object_name} records cannot be deleted")
     # Validate everything before writing anything.
     update_plan = []
@@ -300,34 +324,35 @@ def apply_mutation(org, spec: dict) -> dict:
         if work.is_deleted(position):
             raise MutationError("ENTITY_IS_DELETED", f"entity is deleted: {record_id}")
         delete_plan.append(position)
-    advance = spec.get("advance", MUTATION_STEP)
-    if isinstance(advance, bool) or not isinstance(advance, int) or advance < 0:
-        raise MutationError("INVALID_MUTATION", "advance is a number of seconds")
     live = org.count(object_name, include_deleted=False, include_archived=True)
     n_change = _how_many(spec.get("change"), live, "change")
-    n_delete = _how_many(spec.get("delete"), live, "delete")
+    n_delete = _how_many(spec.get("delete"), live, "delete") if deletable else 0
     n_add = _how_many(spec.get("add"), live, "add")
-    rng = random.Random(f"{org.seed}:{object_name}:{spec.get('seed', 0)}:{len(work.changes.log_keys)}")
-    if n_add and (object_name in _NOT_ADDABLE or work.generated == 0):
-        raise MutationError("CANNOT_ADD", f"records cannot be added to {object_name} by mutation")
-    before = org.clock.now_text()
-    work.stamp = format_datetime(org.clock.advance(advance))
-    picked = work.pick(n_delete + n_change, rng) if n_delete + n_change else []
-    explicit = set(delete_plan) | {p for p, _ in update_plan}
-    picked = [p for p in picked if p not in explicit]
-    changed = [work.write(p, values) for p, values in update_plan]
-    changed += [work.change(p, rng) for p in picked[n_delete:]]
-    deleted = [work.delete(p) for p in delete_plan + picked[:n_delete]]
-    added = [work.add() for _ in range(n_add)]
-    return {
-        "object": object_name,
-        "before": before,
-        "now": work.stamp,
-        "counts": {"changed": len(changed), "added": len(added), "deleted": len(deleted)},
-        "changed": changed,
-        "added": added,
-        "deleted": deleted,
-    }
+    addable = object_name not in _NOT_ADDABLE and work.generated > 0
+    if n_add and not addable:
+        if not lenient:
+            raise MutationError("CANNOT_ADD", f"records cannot be added to {object_name} by mutation")
+        n_add = 0
+    seed = f"{org.seed}:{object_name}:{spec.get('seed', 0)}:{len(work.changes.log_keys)}"
+
+    def run(stamp: str) -> dict:
+        work.stamp = stamp
+        rng = random.Random(seed)
+        picked = work.pick(n_delete + n_change, rng) if n_delete + n_change else []
+        explicit = set(delete_plan) | {p for p, _ in update_plan}
+        picked = [p for p in picked if p not in explicit]
+        changed = [work.write(p, values) for p, values in update_plan]
+        changed += [work.change(p, rng) for p in picked[n_delete:]]
+        deleted = [work.delete(p) for p in delete_plan + picked[:n_delete]]
+        added = [work.add() for _ in range(n_add)]
+        return {
+            "counts": {"changed": len(changed), "added": len(added), "deleted": len(deleted)},
+            "changed": changed,
+            "added": added,
+            "deleted": deleted,
+        }
+
+    return run
 
 
 def changes_since(org, object_name: str, since: str) -> dict[str, list[str]]:

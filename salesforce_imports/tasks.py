@@ -8,7 +8,7 @@ from celery.signals import worker_ready
 
 from common.rls import org_context
 
-from . import owners, services
+from . import owners, services, undo
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,17 @@ def run_import_task(self, job_id: str, org_id: str, takeover_from: str | None = 
         # A live runner holds it (this message is a duplicate); should that runner die,
         # the sweep queues the job again once its heartbeat is older than the lease.
         logger.info("Import %s is held by a live runner; nothing to do here.", job_id)
+
+
+# Like the import task: acknowledged at start; the job row and its cursor say what is left,
+# and the sweep queues a stalled undo again (leases.requeue_stalled_jobs).
+@shared_task(bind=True, acks_late=False, ignore_result=True)
+def run_undo_task(self, job_id: str, org_id: str, takeover_from: str | None = None):
+    runner = f"{runner_prefix(self.request.hostname or 'local')}{os.getpid()}"
+    with org_context(org_id):
+        outcome = undo.run_undo(job_id, runner=runner, takeover_from=takeover_from)
+    if outcome == services.Claim.HELD:
+        logger.info("Undo of import %s is held by a live runner; nothing to do here.", job_id)
 
 
 @shared_task(ignore_result=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/<uuid:job_id>/", imports.JobDetailView.as_view(), name="sf-import-detail"),
     path("import/<uuid:job_id>/errors/", imports.JobProblemsView.as_view(), name="sf-import-problems"),
     path("import/<uuid:job_id>/cancel/", imports.CancelJobView.as_view(), name="sf-import-cancel"),
+    path("import/<uuid:job_id>/undo/", imports.UndoJobView.as_view(), name="sf-import-undo"),
     path("owner-mapping/", owner_mapping.OwnerMappingView.as_view(), name="sf-owner-mapping"),
     path(
         "owner-mapping/apply/", owner_mapping.ApplyOwnerMappingView.as_view(), name="sf-owner-mapping-apply"

@@ -59,6 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build every page on request instead of ahead of the client",
     )
+    parser.add_argument(
+        "--clock",
+        default=None,
+        help="the org clock: real time (default), or a start such as 2025-06-01T01:00:00Z, "
+        "frozen except for the minute each POST /_sandbox/mutate moves it",
+    )
+    parser.add_argument(
+        "--mutate",
+        action="append",
+        default=[],
+        metavar="JSON",
+        help='apply a mutation at start, e.g. \'{"object": "*", "change": 0.01, "seed": 7}\' (repeatable)',
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser
 
@@ -77,12 +90,16 @@ def main(argv: list[str] | None = None) -> int:
         hidden_fields=hidden,
         read_ahead=not args.no_read_ahead,
         users=args.users,
+        clock=args.clock,
     )
     for folder in args.sample_data:
         from sfsandbox.sample_data import load_sample_data
 
         report = load_sample_data(org, folder)
         print(f"loaded {folder}: {json.dumps(report.inserted)}", file=sys.stderr)
+    for spec in args.mutate:
+        counts = org.mutate(json.loads(spec))["counts"]
+        print(f"mutated: {json.dumps(counts)} at {org.clock.now_text()}", file=sys.stderr)
     app = SandboxApp(
         org,
         client_id=args.client_id,

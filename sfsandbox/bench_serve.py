@@ -2,7 +2,8 @@
 
 Prints (does not assert) the server-side time to build a 2,000-record page (query,
 JSON included) for the importer's queries (Account, Contact, Task with and without archived
-rows, ContentDocumentLink by note, one ContentNote body), the same over HTTP from a separate server
+rows, ContentDocumentLink by note, one ContentNote body), a 1% mutation and the delta queries after
+it (changed since, deleted since), the same over HTTP from a separate server
 process, and that process's resident memory with a 1,000,000-record org.
 """
 
@@ -145,6 +146,35 @@ def history(records: int) -> None:
     print(f"ContentNote body (blob) call, {len(bodies)} notes: median {elapsed * 1000:.2f} ms")
 
 
+def delta(records: int) -> None:
+    """1% of every object changed (plus 0.1% added and deleted), then the delta queries."""
+    org = Org(records, seed=1)
+    app = SandboxApp(org)
+    token = app.oauth._token_response("http://127.0.0.1:1", ("api",), None, include_refresh=False)[
+        "access_token"
+    ]
+    since = org.clock.now_text()
+    started = time.perf_counter()
+    result = org.mutate({"object": "*", "change": 0.01, "add": 0.001, "delete": 0.001, "seed": 7})
+    print(
+        f"mutate 1% of every object of {records:,} records: {json.dumps(result['counts'])} in "
+        f"{time.perf_counter() - started:.2f} s (clock now {result['now']})"
+    )
+    for endpoint, soql in (
+        ("query", f"SELECT {CONTACT_FIELDS} FROM Contact WHERE SystemModstamp > {since} ORDER BY Id"),
+        ("queryAll", f"SELECT Id FROM Contact WHERE IsDeleted = true AND SystemModstamp > {since}"),
+        ("query", f"SELECT COUNT() FROM Task WHERE SystemModstamp > {since}"),
+    ):
+        builds = org.factory.builds
+        started = time.perf_counter()
+        response = app.dispatch(_environ(f"/services/data/v62.0/{endpoint}/", urlencode({"q": soql}), token))
+        payload = json.loads(response.body)
+        print(
+            f"{endpoint} {soql[:60]}...: totalSize {payload['totalSize']} in "
+            f"{(time.perf_counter() - started) * 1000:.0f} ms, {org.factory.builds - builds} records built"
+        )
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -228,6 +258,7 @@ def main() -> None:
     args = parser.parse_args()
     in_process(args.records)
     history(args.records)
+    delta(args.records)
     over_http(args.records)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from email.utils import formatdate
 
 from sfsandbox import bulk, describe
 from sfsandbox.app.bulk_handlers import BulkHandlers
@@ -54,9 +55,12 @@ class SandboxApp(OAuthHandlers, RestHandlers, BulkHandlers, ControlHandlers):
             if reset is not None:
                 reset()
             raise ConnectionResetError("connection reset injected by sfsandbox") from None
+        # Salesforce's Date header is its server's time; here, the org clock's (a client can
+        # base "changed since" queries on it, as on real Salesforce).
+        date = ("Date", formatdate(self.org.clock.now(), usegmt=True))
         start_response(
             f"{response.status} {_STATUS_TEXT.get(response.status, 'Status')}",
-            response.headers + [("Content-Length", str(len(response.body)))],
+            [*response.headers, ("Content-Length", str(len(response.body))), date],
         )
         return [response.body]
 

@@ -5,10 +5,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import connection_service, owners, selectors, services, value_mappings
+from .. import connection_service, owners, selectors, services, undo, value_mappings
 from ..api.owner_mapping import APPLY_QUEUED, APPLY_UNAVAILABLE, BrokerUnavailable, mapping_body, queue_apply
 from ..labels import LABELS
-from ..models import ACTIVE_STATUSES
+from ..models import ACTIVE_STATUSES, JobStatus
 from .connection_views import _require_admin, _require_member
 
 OBJECT_CHOICES = [
@@ -70,7 +70,26 @@ def _job_context(job):
     ]
     # Problems are shown once the job has ended; polling a running job doesn't query them.
     problems = [] if job.is_active else selectors.first_problems(job)
-    return {"job": job, "rows": rows, "percent": selectors.overall_percent(job), "problems": problems}
+    return {
+        "job": job,
+        "rows": rows,
+        "percent": _undo_percent(job) if _is_undo(job) else selectors.overall_percent(job),
+        "problems": problems,
+        "undo": _is_undo(job),
+        # An ended import an admin may take back (the page's Undo button).
+        "undoable": job.mode == "import" and job.status in undo.UNDOABLE_STATUSES,
+    }
+
+
+def _is_undo(job) -> bool:
+    return job.status in (JobStatus.UNDOING, JobStatus.UNDONE)
+
+
+def _undo_percent(job) -> int:
+    if job.status == JobStatus.UNDONE:
+        return 100
+    done = job.undone_count + job.kept_count
+    return min(99, int(100 * done / job.imported_count)) if job.imported_count else 0
 
 
 def _job_or_404(request, job_id):
@@ -295,5 +314,21 @@ def history_page(request):
 def job_page(request, job_id):
     _require_member(request)
     job = _job_or_404(request, job_id)
+    if request.method == "POST":
+        return _undo_from_page(request, job)
     problems = Paginator(selectors.problems_for(job), 100).get_page(request.GET.get("page"))
     return render(request, "salesforce_imports/job.html", {**_job_context(job), "problem_page": problems})
+
+
+def _undo_from_page(request, job):
+    """The Undo button's confirmed form (a plain post, no JS needed): the API's service."""
+    _require_admin(request)
+    if request.POST.get("action") != "undo":
+        return redirect("salesforce-job", job_id=job.pk)
+    try:
+        undo.request_undo(job)
+    except (undo.UndoRefused, undo.BrokerUnavailable) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, undo.UNDO_QUEUED)
+    return redirect("salesforce-job", job_id=job.pk)

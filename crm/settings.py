@@ -198,6 +198,9 @@ SALESFORCE_RETRY_MAX_SECONDS = env.float("SALESFORCE_RETRY_MAX_SECONDS", default
 IMPORT_HEARTBEAT_SECONDS = env.float("IMPORT_HEARTBEAT_SECONDS", default=10.0)
 IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=60)
 IMPORT_SWEEP_SECONDS = env.float("IMPORT_SWEEP_SECONDS", default=30.0)
+# A re-import asks for records changed since the last completed import of their type, minus
+# this margin (clock skew between Salesforce and us, records changed while it ran).
+IMPORT_DELTA_MARGIN_SECONDS = env.int("IMPORT_DELTA_MARGIN_SECONDS", default=300)
 if IMPORT_JOB_LEASE_SECONDS < 3 * IMPORT_HEARTBEAT_SECONDS:
     raise environ.ImproperlyConfigured(
         "IMPORT_JOB_LEASE_SECONDS must be at least three IMPORT_HEARTBEAT_SECONDS."

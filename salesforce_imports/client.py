@@ -7,12 +7,15 @@ and jitter for transient failures, and page-by-page streaming with bounded memor
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 
 import requests
 from django import db
@@ -83,6 +86,8 @@ class SalesforceClient:
         self.api_calls = 0
         self._sf: Salesforce | None = None
         self._described: dict[str, dict[str, dict]] = {}
+        # Salesforce's clock (its responses' Date header): "changed since" is asked in its time.
+        self.server_time: datetime | None = None
 
     # -- session -------------------------------------------------------------------------
     def _salesforce(self) -> Salesforce:
@@ -99,7 +104,14 @@ class SalesforceClient:
                 parse_float=Decimal,
             )
             self._sf.headers["Sforce-Query-Options"] = f"batchSize={settings.SALESFORCE_BATCH_SIZE}"
+            self._sf.session.hooks.setdefault("response", []).append(self._note_server_time)
         return self._sf
+
+    def _note_server_time(self, response, *args, **kwargs):
+        # No or an odd Date header: the job falls back to our own clock.
+        with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
+            self.server_time = parsedate_to_datetime(response.headers["Date"])
+        return response
 
     def _refresh(self) -> None:
         self.connection = tokens.refresh(self.connection.pk, self.connection.access_token)
@@ -158,7 +170,7 @@ class SalesforceClient:
         soql = f"SELECT COUNT() {soql_from_where}"
         return self.call(lambda sf: sf.query(soql, include_deleted=query_all))["totalSize"]
 
-    def query_pages(self, soql: str, query_all: bool = False) -> Iterator[list[dict]]:
+    def query_pages(self, soql: str, query_all: bool = False, on_total=None) -> Iterator[list[dict]]:
         """Yield the result page by page, fetching the next page while the caller works on
         this one. At most two pages are held: memory stays bounded whatever the org size."""
         pages: queue.Queue = queue.Queue(maxsize=1)
@@ -176,7 +188,7 @@ class SalesforceClient:
 
         def produce():
             try:
-                for page in self._pages(soql, query_all):
+                for page in self._pages(soql, query_all, on_total):
                     if not hand_over(("page", page)):
                         return
                 hand_over(("done", None))
@@ -202,9 +214,11 @@ class SalesforceClient:
             stop.set()
             fetcher.join(timeout=30)
 
-    def _pages(self, soql: str, query_all: bool = False) -> Iterator[list[dict]]:
+    def _pages(self, soql: str, query_all: bool = False, on_total=None) -> Iterator[list[dict]]:
         # queryAll also returns archived activities (and deleted rows, which the WHERE drops).
         result = self.call(lambda sf: sf.query(soql, include_deleted=query_all))
+        if on_total is not None:
+            on_total(result.get("totalSize") or 0)  # a delta needs no COUNT() call of its own
         while True:
             yield result["records"]
             if result.get("done", True) or not result.get("nextRecordsUrl"):

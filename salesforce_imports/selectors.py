@@ -31,17 +31,21 @@ def first_problems(job, limit=JOB_PREVIEW_PROBLEMS) -> list[ImportProblem]:
     return errors
 
 
+# The engine's own bookkeeping in a progress entry: resume cursors and delta phases.
+INTERNAL_PROGRESS_KEYS = frozenset({"last_id", "read_from", "changes_done", "retries_done", "undo_last_id"})
+
+
 def progress_view(job) -> dict:
-    """Per-object progress in import order, without the engine's internal resume cursor."""
+    """Per-object progress in import order, without the engine's internal cursors."""
     return {
-        sobject: {k: v for k, v in job.progress[sobject].items() if k != "last_id"}
+        sobject: {k: v for k, v in job.progress[sobject].items() if k not in INTERNAL_PROGRESS_KEYS}
         for sobject in types_in_order(job.object_types)
         if sobject in job.progress
     }
 
 
 def overall_percent(job) -> int:
-    done = job.imported_count + job.matched_count + job.skipped_count + job.error_count
+    done = job.imported_count + job.matched_count + job.updated_count + job.skipped_count + job.error_count
     if job.status == JobStatus.COMPLETED:
         return 100
     return min(99, int(100 * done / job.total_records)) if job.total_records else 0

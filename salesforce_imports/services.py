@@ -159,10 +159,13 @@ def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> st
 
 
 def requeue_stalled_jobs(dead_runner_prefix: str | None = None) -> list[str]:
-    """Queue again every job nobody is running (the sweep, and a restarted worker's own)."""
-    return leases.requeue_stalled_jobs(
-        lambda job_id, org_id, takeover_from: _import_task().delay(
-            job_id, org_id, takeover_from=takeover_from
-        ),
-        dead_runner_prefix,
-    )
+    """Queue again every job nobody is running (the sweep, and a restarted worker's own):
+    an import to the import task, an undo to the undo task."""
+
+    def enqueue(job_id, org_id, takeover_from, undo):
+        from .tasks import run_undo_task  # imported when used: the tasks module imports this one
+
+        task = run_undo_task if undo else _import_task()
+        task.delay(job_id, org_id, takeover_from=takeover_from)
+
+    return leases.requeue_stalled_jobs(enqueue, dead_runner_prefix)

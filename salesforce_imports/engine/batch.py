@@ -24,6 +24,7 @@ from ..mapping import sobject_of_id
 from ..mapping.base import Converted, ObjectMapping
 from ..mapping.custom import CustomField
 from ..models import ImportedRecord, ImportJob, ImportProblem, PendingLink, Severity
+from . import updates
 from .bulk import RowWriter
 from .links import resolve_custom_lookups
 from .owners import OwnerDirectory
@@ -43,6 +44,11 @@ class Pending:
     # Links whose target is not imported yet: (CRM field, Salesforce field, target Id, its type),
     # settled at the end of the job (engine/links.py).
     deferred: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # update_changed: the CRM record a changed Salesforce record is imported into, and when
+    # the importer last wrote it; both_sides: changed in the CRM since as well (kept).
+    update_of: uuid.UUID | None = None
+    synced_at: object = None
+    both_sides: bool = False
 
     @property
     def values(self) -> dict:
@@ -72,6 +78,11 @@ class Plan:
     # One instant for the batch's rows and their links: a record whose updated_at is later
     # than its link's synced_at was changed in the CRM since (undo, delta re-import).
     stamp: object = field(default_factory=timezone.now)
+    # A delta re-import's extras (engine/delta.py): rows Salesforce reports deleted, Ids asked
+    # for again that did not come, and the retry chunk this batch completes.
+    deleted_in_salesforce: int = 0
+    not_fetched: int = 0
+    retries_done: int | None = None
 
 
 class BatchImporter:
@@ -83,6 +94,7 @@ class BatchImporter:
         custom_fields: tuple[CustomField, ...] = (),
         fetch_more=None,
         value_overrides: dict | None = None,
+        update_changed: bool = False,
     ):
         self.job = job
         self.mapping = mapping
@@ -90,6 +102,7 @@ class BatchImporter:
         # What the query does not return (a Lightning note's body and links), fetched per batch.
         self.fetch_more = fetch_more
         self.value_overrides = value_overrides or None  # {Salesforce field: {key: CRM value}}
+        self.update_changed = update_changed
         has_custom_fields = any(f.name == "custom_fields" for f in mapping.model._meta.concrete_fields)
         self.custom_fields = custom_fields if has_custom_fields else ()
         self.model = mapping.model
@@ -126,10 +139,11 @@ class BatchImporter:
         pending = self._skip_known_and_convert(records, converted)
         self._resolve_references(pending)
         resolve_custom_lookups(pending)
+        updates.mark_both_sides(self.model, pending)
         if self.mapping.natural_key:
             self.in_flight_keys = self._apply_natural_key(pending)
         plan = Plan(pending, converted, last_id=(records[-1].get("Id") or "") if records else "")
-        new = [p for p in pending if p.error is None and p.matched_to is None]
+        new = [p for p in pending if p.error is None and p.matched_to is None and p.update_of is None]
         for p, key in zip(new, uuid7_many(len(new)), strict=True):
             p.created_pk = key
             plan.rows.append(self._row(p, key, plan.stamp))
@@ -145,6 +159,9 @@ class BatchImporter:
         except (IntegrityError, DataError):
             self._insert_one_by_one(plan)
             self._settle(plan)
+        if any(p.update_of is not None for p in plan.pending):
+            updates.apply(self.model, self.content_type.pk, plan)
+            self._settle(plan)  # an update the database refused is an error now
         self.links.insert(plan.links, plan.link_values)
         if with_problems:
             self.problems.insert(plan.tally.problems, plan.problem_values)
@@ -167,11 +184,13 @@ class BatchImporter:
 
     def _skip_known_and_convert(self, records: list[dict], tally: Tally) -> list[Pending]:
         ids = [r.get("Id") for r in records if r.get("Id")]
-        seen = set(
-            ImportedRecord.objects.filter(
+        known = {
+            sf_id: (object_id, outcome, synced_at)
+            for sf_id, object_id, outcome, synced_at in ImportedRecord.objects.filter(
                 salesforce_object_type=self.mapping.sobject, salesforce_id__any=ids
-            ).values_list("salesforce_id", flat=True)
-        )
+            ).values_list("salesforce_id", "object_id", "outcome", "synced_at")
+        }
+        seen = set(known)
         if self.fetch_more is not None:  # only for records not imported before: no wasted calls
             self.fetch_more([r for r in records if r.get("Id") and r["Id"] not in seen])
         pending = []
@@ -181,18 +200,25 @@ class BatchImporter:
                 tally.errors += 1
                 tally.problems.append(self.problem("", "Id", "A record came without an Id.", Severity.ERROR))
                 continue
-            if sf_id in seen:  # imported (or matched) by an earlier run
+            link = known.get(sf_id)
+            updating = self.update_changed and link is not None and link[1] == ImportedRecord.Outcome.IMPORTED
+            if sf_id in seen and not updating:  # imported (or matched) by an earlier run
                 tally.skipped += 1
                 continue
             seen.add(sf_id)
+            known.pop(sf_id, None)  # the same Id twice in a batch: the second one is skipped
             converted = self.mapping.convert(record, self.custom_fields, self.value_overrides)
             tally.problems.extend(
                 self.problem(sf_id, p.field, p.message, p.severity) for p in converted.problems
             )
             if converted.ok:
-                pending.append(Pending(sf_id, converted))
+                pending.append(Pending(sf_id, converted, update_of=link[0] if updating else None))
+                if updating:
+                    pending[-1].synced_at = link[2]
+                    if self.mapping.has_owner:
+                        pending[-1].values["owner_id"] = self.owners.member(converted.owner_id)
             else:
-                tally.errors += 1
+                tally.errors += 1  # an update the mapping refuses leaves the old record as it was
         return pending
 
     def _resolve_references(self, pending: list[Pending]) -> None:
@@ -252,11 +278,13 @@ class BatchImporter:
         for p, k in keyed:
             crm_pk = existing.get(k)
             taken_by = claimed.get(k) or self.in_flight_keys.get(k)
-            if taken_by:
+            if p.update_of is not None and crm_pk == p.update_of:
+                claimed[k] = p.sf_id  # an update keeping its own key
+            elif taken_by:
                 self._disambiguate(p, f"Salesforce record {taken_by}")
             elif crm_pk is not None and crm_pk in owner:
                 self._disambiguate(p, f"Salesforce record {owner[crm_pk]}")
-            elif crm_pk is not None and key.match_existing:
+            elif crm_pk is not None and key.match_existing and p.update_of is None:
                 p.matched_to = crm_pk
                 claimed[k] = p.sf_id
             elif crm_pk is not None:
@@ -302,6 +330,14 @@ class BatchImporter:
             tally.problems.extend(self.problem(p.sf_id, f, m, Severity.WARNING) for f, m in p.warnings)
             for unknown in p.converted.unknown:
                 tally.unknown_values[unknown] += 1
+            if p.update_of is not None:
+                if p.both_sides:
+                    tally.skipped += 1
+                    tally.problems.append(self.problem(p.sf_id, "", updates.BOTH_SIDES, Severity.WARNING))
+                else:
+                    tally.updated += 1
+                    pending_links.extend(self._pending_links(p))
+                continue
             if p.matched_to is not None:
                 tally.matched += 1
                 object_id, outcome = p.matched_to, ImportedRecord.Outcome.MATCHED
@@ -341,7 +377,7 @@ class BatchImporter:
                 "org_id": self.job.org_id,
                 "job_id": self.job.pk,
                 "content_type_id": self.content_type.pk,
-                "object_id": p.created_pk,
+                "object_id": p.created_pk or p.update_of,
                 "salesforce_object_type": self.mapping.sobject,
                 "salesforce_id": p.sf_id,
                 "field": crm_field,

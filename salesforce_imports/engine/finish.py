@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from ..models import ImportJob, ImportProblem, JobMode, JobStatus, SalesforceUser, Severity
+from .delta import record_marks
 from .owners import unmatched_warning
 
 
@@ -21,6 +22,9 @@ def finish(job: ImportJob, status: str, reason: str = "") -> None:
             "warning_count",
             "unmatched_owners",
             "api_calls",
+            "total_records",
+            "deleted_in_salesforce",
+            "updated_count",
         ]
     )
     _warn_unmatched_owners(job)
@@ -46,6 +50,7 @@ def finish(job: ImportJob, status: str, reason: str = "") -> None:
             "updated_at",
         ]
     )
+    record_marks(job)
 
 
 def _warn_unmatched_owners(job: ImportJob) -> None:

@@ -13,7 +13,7 @@ from ..client import QueryLocatorLost, SalesforceClient
 from ..mapping import IMPORT_ORDER, mapping_for
 from ..mapping.values import picklist_key
 from ..models import ImportJob, ImportPreferences, JobMode, Severity
-from . import links
+from . import delta, links
 from .batch import BatchImporter, Plan
 from .custom_fields import custom_fields_of, store_definitions
 from .ledger import Ledger, SideLedger
@@ -79,6 +79,7 @@ class JobRunner:
         first_run = not self.job.progress
         for sobject in sobjects:
             self.job.progress.setdefault(sobject, empty_progress())
+        self.deltas = delta.plans(self.job, sobjects)
         self._count_all(sobjects)
         self._read_owners(warn=first_run)  # users are org metadata, kept even by a preview
         if not self.preview:
@@ -126,7 +127,7 @@ class JobRunner:
     def _count_all(self, sobjects: list[str]) -> None:
         for sobject in sobjects:
             entry = self.job.progress[sobject]
-            if entry["total"] is None:
+            if entry["total"] is None and sobject not in self.deltas:  # a delta's query says its size
                 entry["total"] = self.client.count(
                     f"FROM {sobject} WHERE IsDeleted = false", query_all=mapping_for(sobject).query_all
                 )
@@ -171,11 +172,20 @@ class JobRunner:
     def _import_object(self, sobject: str) -> None:
         entry = self.job.progress[sobject]
         fields, custom = self._select_list(sobject)
+        # The next re-import asks for what changed since now, in Salesforce's clock (the
+        # describe just answered); kept from the first start when a job resumes.
+        entry.setdefault("read_from", (self.client.server_time or timezone.now()).isoformat())
         entry["status"] = "in_progress"
         self._save_progress()
         fetch_more = ContentNoteFetcher(self.client) if sobject == "ContentNote" else None
         importer = BatchImporter(
-            self.job, mapping_for(sobject), self.owners, custom, fetch_more, self.value_overrides.get(sobject)
+            self.job,
+            mapping_for(sobject),
+            self.owners,
+            custom,
+            fetch_more,
+            self.value_overrides.get(sobject),
+            update_changed=self.job.update_changed,
         )
         for attempt in range(1, MAX_REQUERIES + 2):
             try:
@@ -191,6 +201,9 @@ class JobRunner:
         self._save_progress()
 
     def _import_pages(self, sobject: str, fields: list[str], importer: BatchImporter) -> None:
+        if sobject in self.deltas:
+            self._import_delta(sobject, fields, importer, self.deltas[sobject])
+            return
         where = "WHERE IsDeleted = false"
         last_id = self.job.progress[sobject]["last_id"]
         if last_id:
@@ -205,6 +218,55 @@ class JobRunner:
                     self._check_cancel()  # preparing takes a while: look again before writing
                     writer.submit(importer, sobject, plan)
 
+    def _import_delta(
+        self, sobject: str, fields: list[str], importer: BatchImporter, plan: delta.Delta
+    ) -> None:
+        """What changed since the last completed import (deleted ones counted, never applied),
+        then the records that ended in error then, by Id."""
+        entry = self.job.progress[sobject]
+        size = settings.SALESFORCE_BATCH_SIZE
+        with BatchWriter(self._write_batch, threaded=not self.preview) as writer:
+            if not entry.get("changes_done"):
+                where = f"WHERE SystemModstamp > {plan.since}"
+                if entry["last_id"]:
+                    where += f" AND Id > '{_soql_id(entry['last_id'])}'"
+                soql = f"SELECT {', '.join([*fields, 'IsDeleted'])} FROM {sobject} {where} ORDER BY Id"
+                sizes: list[int] = []
+                for page in self.client.query_pages(soql, query_all=True, on_total=sizes.append):
+                    if entry["total"] is None:
+                        entry["total"] = (sizes[0] if sizes else len(page)) + len(plan.retry_ids)
+                        self._recount()
+                    for start in range(0, len(page), size):
+                        self._check_cancel()
+                        records = page[start : start + size]
+                        live = [r for r in records if not delta.is_deleted(r)]
+                        batch = importer.prepare(live)
+                        batch.last_id = records[-1].get("Id") or ""
+                        batch.deleted_in_salesforce = len(records) - len(live)
+                        writer.submit(importer, sobject, batch)
+                writer.wait()
+                if entry["total"] is None:
+                    entry["total"] = len(plan.retry_ids)
+                    self._recount()
+                entry["changes_done"] = True
+                self._save_progress()
+            chunks = range(0, len(plan.retry_ids), delta.RETRY_CHUNK)
+            for number, start in enumerate(chunks, start=1):
+                if number <= entry.get("retries_done", 0):
+                    continue  # committed before a resume
+                ids = ", ".join(f"'{_soql_id(i)}'" for i in plan.retry_ids[start : start + delta.RETRY_CHUNK])
+                soql = (
+                    f"SELECT {', '.join(fields)} FROM {sobject} WHERE IsDeleted = false "
+                    f"AND SystemModstamp <= {plan.since} AND Id IN ({ids}) ORDER BY Id"
+                )
+                records = [r for page in self.client.query_pages(soql, query_all=True) for r in page]
+                self._check_cancel()
+                batch = importer.prepare(records)
+                batch.last_id, batch.retries_done = "", number
+                # A record asked for again but gone (deleted, or changed: fetched above) is not fetched.
+                batch.not_fetched = len(plan.retry_ids[start : start + delta.RETRY_CHUNK]) - len(records)
+                writer.submit(importer, sobject, batch)
+
     def _write_batch(self, importer: BatchImporter, sobject: str, plan: Plan) -> None:
         """One transaction: the batch's rows, links and problems, and the job's counters."""
         with transaction.atomic():
@@ -213,11 +275,15 @@ class JobRunner:
             if self.preview:  # its books go around the transaction that is rolled back
                 self.ledger.problems(tally.problems, plan.problem_values)
             self._add(sobject, tally, last_id=plan.last_id)
+            self._add_delta_counts(sobject, plan)
             self._save_progress()
 
     # -- counters -----------------------------------------------------------------------------
     def _add(self, sobject: str, tally: Tally, last_id: str) -> None:
         entry = self.job.progress[sobject]
+        if tally.updated:
+            entry["updated"] = entry.get("updated", 0) + tally.updated
+            self.job.updated_count += tally.updated
         for key, value in (
             ("imported", tally.imported),
             ("matched", tally.matched),
@@ -251,6 +317,22 @@ class JobRunner:
         job.error_count += tally.errors
         job.warning_count += tally.warnings
 
+    def _add_delta_counts(self, sobject: str, plan: Plan) -> None:
+        entry, job = self.job.progress[sobject], self.job
+        deleted = plan.deleted_in_salesforce
+        gone = deleted + plan.not_fetched
+        if deleted:
+            entry["deleted_in_salesforce"] = entry.get("deleted_in_salesforce", 0) + deleted
+            job.deleted_in_salesforce += deleted
+        if gone and entry["total"] is not None:
+            entry["total"] = max(entry["total"] - gone, 0)  # counted in the query's size, not fetched
+            self._recount()
+        if plan.retries_done is not None:
+            entry["retries_done"] = plan.retries_done
+
+    def _recount(self) -> None:
+        self.job.total_records = sum(e["total"] or 0 for e in self.job.progress.values())
+
     def _save_progress(self) -> None:
         """Counters, cursor and heartbeat, only while this runner still holds the job."""
         self.job.heartbeat_at = timezone.now()
@@ -269,6 +351,8 @@ class JobRunner:
             warning_count=job.warning_count,
             unmatched_owners=job.unmatched_owners,
             unknown_values=job.unknown_values,
+            deleted_in_salesforce=job.deleted_in_salesforce,
+            updated_count=job.updated_count,
             api_calls=self.calls_before + getattr(self.client, "api_calls", 0),
             heartbeat_at=job.heartbeat_at,
             updated_at=job.heartbeat_at,

@@ -10,6 +10,7 @@ class Tally:
 
     imported: int = 0
     matched: int = 0
+    updated: int = 0  # update_changed: changed in Salesforce since, updated in the CRM
     skipped: int = 0
     errors: int = 0
     problems: list[dict] = field(default_factory=list)  # ImportProblem rows

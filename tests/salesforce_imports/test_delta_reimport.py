@@ -1,0 +1,108 @@
+"""Re-imports that bring only what changed since the last completed import of each type."""
+
+import pytest
+
+from accounts.models import Account
+from common.rls import org_context
+from salesforce_imports.models import ImportPreferences, JobStatus
+
+from .test_import_engine import run, start
+from .test_import_related_data import crm_ids
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TYPES = ["Account", "Contact"]
+
+
+@pytest.fixture
+def imported_once(sandbox_factory, admin_api, admin_profile, connect):
+    sandbox = sandbox_factory(records=3000, seed=5)
+    assert connect(admin_api)["Location"].endswith("result=connected")
+    first = run(admin_profile, start(admin_api, TYPES))
+    assert first.status == JobStatus.COMPLETED
+    return sandbox, first
+
+
+def fetched(entry):
+    return entry["imported"] + entry["matched"] + entry.get("updated", 0) + entry["skipped"] + entry["errors"]
+
+
+def test_an_unchanged_org_fetches_nothing_but_what_failed_last_time(imported_once, admin_api, admin_profile):
+    sandbox, first = imported_once
+    with org_context(admin_profile.org_id):
+        marks = ImportPreferences.objects.get(org_id=admin_profile.org_id).delta_marks
+    assert set(marks) == set(TYPES) and all(m["job"] == str(first.pk) for m in marks.values())
+    sandbox.reset_stats()
+    again = run(admin_profile, start(admin_api, TYPES))
+    assert again.status == JobStatus.COMPLETED
+    for sobject in TYPES:
+        entry = again.progress[sobject]
+        # Only the records that ended in error are asked for again; they fail again.
+        assert fetched(entry) == entry["total"] == first.progress[sobject]["errors"], (sobject, entry)
+        assert entry["imported"] == 0
+    calls = sandbox.stats()["calls"]
+    assert calls.get("count", 0) == 0  # a delta needs no COUNT()
+
+
+def test_changed_added_and_deleted_records_after_an_import(imported_once, admin_api, admin_profile):
+    sandbox, first = imported_once
+    change = sandbox.mutate("Account", change=20, add=7, delete=5, seed=3)
+    again = run(admin_profile, start(admin_api, TYPES))
+    entry = again.progress["Account"]
+    assert again.status == JobStatus.COMPLETED
+    assert entry["deleted_in_salesforce"] == len(change["deleted"]) == again.deleted_in_salesforce
+    assert entry["imported"] == len(change["added"])  # the new ones
+    # Changed ones are known: skipped (update_changed is off); errors of last time retried.
+    assert fetched(entry) == entry["total"]
+    assert (
+        entry["skipped"]
+        >= len(set(change["changed"]) - set(change["deleted"])) - first.progress["Account"]["errors"]
+    )
+    assert fetched(entry) < first.progress["Account"]["total"] / 4  # not the whole object again
+    with org_context(admin_profile.org_id):
+        ids = crm_ids("Account")
+        assert all(sf_id in ids for sf_id in change["added"])
+        assert Account.objects.filter(pk__in=[ids[i] for i in change["deleted"] if i in ids]).count() == len(
+            [i for i in change["deleted"] if i in ids]
+        )  # deletions are counted, never applied
+
+
+def test_update_changed_updates_what_changed_in_salesforce_and_keeps_what_changed_on_both_sides(
+    imported_once, admin_api, admin_profile
+):
+    from salesforce_imports.models import ImportProblem
+
+    sandbox, first = imported_once
+    with org_context(admin_profile.org_id):
+        ids = crm_ids("Account")
+    targets = sorted(ids)[10:16]
+    change = sandbox.mutate(
+        "Account", update={sf_id: {"Phone": f"+1 555 01{n:02d}"} for n, sf_id in enumerate(targets)}
+    )
+    assert sorted(change["changed"]) == targets
+    edited_here = targets[0]
+    with org_context(admin_profile.org_id):
+        account = Account.objects.get(pk=ids[edited_here])
+        account.description = "Edited in the CRM after the import"
+        account.save()  # updated_at moves past the link's synced_at
+
+    response = admin_api.post(
+        "/api/salesforce/import/", {"object_types": TYPES, "update_changed": True}, format="json"
+    )
+    assert response.status_code == 202
+    again = run(admin_profile, response.json()["id"])
+    entry = again.progress["Account"]
+    assert entry["updated"] == again.updated_count == len(targets) - 1
+    assert fetched(entry) == entry["total"]
+    with org_context(admin_profile.org_id):
+        phones = dict(Account.objects.filter(pk__in=[ids[t] for t in targets]).values_list("pk", "phone"))
+        kept = Account.objects.get(pk=ids[edited_here])
+        warning = ImportProblem.objects.get(job=again, salesforce_id=edited_here, severity="warning")
+    for n, sf_id in enumerate(targets[1:], start=1):
+        assert phones[ids[sf_id]] == f"+1 555 01{n:02d}"  # Salesforce's new value
+    assert kept.phone != "+1 555 0100" and kept.description == "Edited in the CRM after the import"
+    assert "changed on both sides" in warning.message
+
+    # The importer's own update is no CRM edit: undoing or re-importing later sees none.
+    third = run(admin_profile, start(admin_api, TYPES))
+    assert third.progress["Account"].get("updated", 0) == 0

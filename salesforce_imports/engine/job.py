@@ -11,8 +11,8 @@ from simple_salesforce.exceptions import SalesforceError
 
 from ..client import QueryLocatorLost, SalesforceClient
 from ..mapping import IMPORT_ORDER, mapping_for
-from ..mapping.values import picklist_key
-from ..models import ImportJob, ImportPreferences, JobMode, Severity
+from ..models import ImportJob, JobMode, Severity
+from ..value_mappings import overrides_for
 from . import delta, links
 from .batch import BatchImporter, Plan
 from .custom_fields import custom_fields_of, store_definitions
@@ -68,7 +68,7 @@ class JobRunner:
         self.runner = runner
         self.heartbeat = heartbeat  # engine.heartbeat.Heartbeat: reports while this runs
         self.owners = OwnerDirectory({}, {})
-        self.value_overrides = value_overrides(job.org_id)
+        self.value_overrides = overrides_for(job.org_id)  # the admin's value mappings
         self.unknown = {(u["object_type"], u["field"], u["value"]): u for u in job.unknown_values}
         self.calls_before = job.api_calls  # a resumed job adds to what it spent before
         self.preview = job.mode == JobMode.PREVIEW
@@ -401,21 +401,6 @@ def relax_commit_durability() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-def value_overrides(org_id) -> dict:
-    """The admin's value mappings, keys normalised as the picklist tables compare them:
-    {object type: {Salesforce field: {key: CRM value}}}."""
-    stored = ImportPreferences.objects.filter(org_id=org_id).values_list("value_mappings", flat=True).first()
-    return {
-        sobject: {
-            sf_field: {picklist_key(value): crm for value, crm in mapping.items()}
-            for sf_field, mapping in fields.items()
-            if isinstance(mapping, dict)
-        }
-        for sobject, fields in (stored or {}).items()
-        if isinstance(fields, dict)
-    }
 
 
 def _lookup_field(relationship_field: str) -> str:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import OperationalError
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Account
 from activities.models import Event, Note, Task
@@ -18,7 +19,7 @@ from invoices.models import Estimate, EstimateLineItem, Product, ProductPrice
 from leads.models import Lead
 from opportunity.models import Opportunity, OpportunityLineItem
 from orders.models import Order, OrderLineItem
-from salesforce_imports import tasks, undo
+from salesforce_imports import services, tasks, undo
 from salesforce_imports.engine.heartbeat import Heartbeat
 from salesforce_imports.engine.job import types_in_order
 from salesforce_imports.mapping import mapping_for
@@ -291,6 +292,14 @@ def test_a_killed_undo_resumes_and_ends_with_exact_counts(
     # The killed batch rolled back whole: what the counters say is what is gone.
     assert sum(counts(admin_profile).values()) == job.imported_count + job.matched_count - half.undone_count
     monkeypatch.setattr(undo.UndoRunner, "_save", real_save)
+
+    # The dead runner falls silent: the sweep hands the job to the undo task, taking over.
+    with org_context(admin_profile.org_id):
+        ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
+    requeued = []
+    monkeypatch.setattr(tasks.run_undo_task, "delay", lambda *a, **kw: requeued.append((a, kw)))
+    assert services.requeue_stalled_jobs() == [str(job.pk)]
+    assert requeued == [((str(job.pk), str(admin_profile.org_id)), {"takeover_from": "node-a/1"})]
 
     done = run_undo(admin_profile, job.pk, runner="node-b/1", takeover_from="node-a/1")
     assert_accounted(done)

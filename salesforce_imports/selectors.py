@@ -32,7 +32,9 @@ def first_problems(job, limit=JOB_PREVIEW_PROBLEMS) -> list[ImportProblem]:
 
 
 # The engine's own bookkeeping in a progress entry: resume cursors and delta phases.
-INTERNAL_PROGRESS_KEYS = frozenset({"last_id", "read_from", "changes_done", "retries_done", "undo_last_id"})
+INTERNAL_PROGRESS_KEYS = frozenset(
+    {"last_id", "read_from", "changes_done", "retries_done", "undo_last_id", "undo_status"}
+)
 
 
 def progress_view(job) -> dict:

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from common.permissions import IsOrgAdmin
 
 from .. import problems_csv, selectors, services, undo
+from ..models import JobStatus
 from .serializers import JobSerializer, JobSummarySerializer, ProblemSerializer, StartImportSerializer
 
 
@@ -53,6 +54,9 @@ class CancelJobView(APIView):
         job = _job_or_404(request, job_id)
         if not job.is_active:
             body = {"detail": f"This import already ended ({job.status})."}
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        if job.status == JobStatus.UNDOING:
+            body = {"detail": "An undo cannot be cancelled: it stops only once every batch is done."}
             return Response(body, status=status.HTTP_409_CONFLICT)
         job = services.cancel_import(job)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

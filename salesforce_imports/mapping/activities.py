@@ -41,25 +41,8 @@ TASK_KIND = v.Picklist(
 )
 
 
-def task_status(raw, field, warn) -> str:
-    """(Status, IsClosed): an unknown status is COMPLETED or NOT_STARTED as IsClosed says."""
-    status, is_closed = raw
-    found = None if v.is_null(status) else TASK_STATUS.lookup(status)
-    if found is not None:
-        return found
-    fallback = str(TaskStatus.COMPLETED if v.flag(is_closed) else TaskStatus.NOT_STARTED)
-    if not v.is_null(status):
-        warn(
-            v.unknown(
-                status,
-                fallback,
-                f"{v.shown(status)} is not a known status; imported as {fallback} (IsClosed)",
-            )
-        )
-    return fallback
-
-
-task_status.picklist = TASK_STATUS  # value mappings apply before this table
+# (Status, IsClosed): an unknown status is COMPLETED or NOT_STARTED as IsClosed says.
+task_status = v.closed_decides(TASK_STATUS, TaskStatus.COMPLETED, TaskStatus.NOT_STARTED)
 
 
 def event_end(raw, field, warn):

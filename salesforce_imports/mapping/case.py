@@ -10,25 +10,8 @@ CASE_PRIORITY = v.Picklist(CasePriority, {}, default=CasePriority.MEDIUM)
 CASE_ORIGIN = v.Picklist(CaseOrigin, {}, default=CaseOrigin.OTHER)
 
 
-def case_status(raw, field, warn) -> str:
-    """(Status, IsClosed)."""
-    status, is_closed = raw
-    found = None if v.is_null(status) else CASE_STATUS.lookup(status)
-    if found is not None:
-        return found
-    fallback = str(CaseStatus.CLOSED if v.flag(is_closed) else CaseStatus.NEW)
-    if not v.is_null(status):
-        warn(
-            v.unknown(
-                status,
-                fallback,
-                f"{v.shown(status)} is not a known status; imported as {fallback} (IsClosed)",
-            )
-        )
-    return fallback
-
-
-case_status.picklist = CASE_STATUS  # value mappings apply before this table
+# (Status, IsClosed): an unknown status is CLOSED or NEW as IsClosed says.
+case_status = v.closed_decides(CASE_STATUS, CaseStatus.CLOSED, CaseStatus.NEW)
 
 
 CASE = ObjectMapping(

@@ -509,6 +509,30 @@ def opportunity_stage(raw, field, warn) -> str:
 opportunity_stage.picklist = STAGE  # value mappings apply before this table
 
 
+def closed_decides(table: Picklist, if_closed: str, if_open: str):
+    """A status converter for (Status, IsClosed): the table, and for a status it does not
+    know, `if_closed` or `if_open` as IsClosed says (Case, Task)."""
+
+    def convert(raw, field, warn) -> str:
+        status, is_closed = raw
+        found = None if is_null(status) else table.lookup(status)
+        if found is not None:
+            return found
+        fallback = str(if_closed if flag(is_closed) else if_open)
+        if not is_null(status):
+            warn(
+                unknown(
+                    status,
+                    fallback,
+                    f"{shown(status)} is not a known status; imported as {fallback} (IsClosed)",
+                )
+            )
+        return fallback
+
+    convert.picklist = table  # value mappings apply before this table
+    return convert
+
+
 def when_present(value: str):
     """A converter giving `value` when the Salesforce field is set, else empty (Quote Discount ->
     discount_type PERCENTAGE: Salesforce's quote discount is always a percentage)."""

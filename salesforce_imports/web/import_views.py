@@ -150,9 +150,16 @@ def start_import(request):
     # The form sends a hidden "0" before the checkbox's "1", so the last value is the
     # choice; a POST without the field (an older form) keeps the default, custom fields on.
     custom_fields = (request.POST.getlist("custom_fields") or ["1"])[-1] == "1"
+    update_changed = (request.POST.getlist("update_changed") or ["0"])[-1] == "1"
+    mode = request.POST.get("mode") or "import"  # the button pressed: Preview or Start Import
     try:
         job = services.start_import(
-            request.org.pk, types, started_by=request.profile, custom_fields=custom_fields
+            request.org.pk,
+            types,
+            started_by=request.profile,
+            custom_fields=custom_fields,
+            mode=mode,
+            update_changed=update_changed,
         )
     except services.ImportRequestError as exc:
         if request.htmx:

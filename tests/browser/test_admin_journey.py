@@ -3,17 +3,16 @@ sign in, connect Salesforce (the sandbox org's consent page), import with live p
 look at the problems and the history, import again, then walk the imported records."""
 
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from accounts.models import Account
 from common.rls import org_context
 
-from ..worker import WorkerProcess, use_redis_broker, worker_env
+from .helpers import shot
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,47 +20,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the test's
-    # fixtures make (in this same thread, never concurrently) are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(30_000)
-        yield page
-        browser.close()
-
-
-@pytest.fixture
-def running_worker(sandbox_factory, tmp_path, settings, live_server):
-    settings.SALESFORCE_REDIRECT_URI = f"{live_server.url}/api/salesforce/callback/"
-    sandbox = sandbox_factory(records=400, seed=21)
-    with use_redis_broker():
-        worker = WorkerProcess(worker_env(sandbox), tmp_path / "worker.log").start()
-        yield sandbox
-        worker.stop()
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_admin_connects_imports_and_reimports(admin_profile, live_server, running_worker, browser_page):

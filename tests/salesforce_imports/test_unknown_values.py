@@ -60,3 +60,13 @@ def test_a_value_mapping_wins_over_the_built_in_table_and_stays_listed(
     assert mapped and all(stages[ids[r["Id"]]] == "NEGOTIATION" for r in mapped)
     listed = next(u for u in job.unknown_values if u["value"] == stage)
     assert listed["mapped_to"] == "NEGOTIATION" and listed["count"] == len(mapped)
+
+
+def test_a_preview_lists_unknown_values_too(sandbox_factory, admin_api, admin_profile, connect):
+    sandbox_factory(records=1500, seed=11)
+    assert connect(admin_api)["Location"].endswith("result=connected")
+    response = admin_api.post(
+        "/api/salesforce/import/", {"object_types": ["Account", "Opportunity"], "mode": "preview"}, format="json"
+    )
+    job = run(admin_profile, response.json()["id"])
+    assert job.mode == "preview" and any(u["field"] == "StageName" for u in job.unknown_values)

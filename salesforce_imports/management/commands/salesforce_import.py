@@ -28,12 +28,31 @@ class Command(BaseCommand):
             action="store_false",
             help="Leave the objects' custom fields out of this import",
         )
+        parser.add_argument(
+            "--update-changed",
+            action="store_true",
+            help="Update records changed in Salesforce since their import (unless changed here too)",
+        )
+        parser.add_argument(
+            "--preview", action="store_true", help="Run the whole import and write nothing to the CRM"
+        )
         parser.add_argument("--wait", action="store_true", help="Follow the job with a progress bar")
         parser.add_argument(
             "--inline", action="store_true", help="Run the import in this process instead of a Celery worker"
         )
 
-    def handle(self, *args, org, objects, wait, inline, custom_fields=True, **options):
+    def handle(
+        self,
+        *args,
+        org,
+        objects,
+        wait,
+        inline,
+        custom_fields=True,
+        update_changed=False,
+        preview=False,
+        **options,
+    ):
         try:
             org_obj = Org.objects.get(pk=uuid.UUID(org))
         except (ValueError, Org.DoesNotExist):
@@ -42,7 +61,12 @@ class Command(BaseCommand):
         with org_context(org_obj.pk):
             try:
                 job = services.start_import(
-                    org_obj.pk, types, dispatch=not inline, custom_fields=custom_fields
+                    org_obj.pk,
+                    types,
+                    dispatch=not inline,
+                    custom_fields=custom_fields,
+                    mode="preview" if preview else "import",
+                    update_changed=update_changed,
                 )
             except services.ImportRequestError as exc:
                 raise CommandError(str(exc)) from None

@@ -38,7 +38,19 @@ sys.path.insert(0, str(ROOT))
 ROLE, PASSWORD, DATABASE = "crm_app", "crm_app", "crm_bench"
 DATABASE_URL = f"postgres://{ROLE}:{PASSWORD}@127.0.0.1:5432/{DATABASE}"
 FERNET_KEY = "1cVYN2m_-1Q3ragaNaCXKRB0tbrEjj9ZnqLwFKQRup0="
-TYPES = ["Product2", "Account", "Contact", "Opportunity", "Order", "Quote"]
+TYPES = [  # everything the importer reads (line items, prices and Lightning notes come along)
+    "Product2",
+    "Account",
+    "Contact",
+    "Opportunity",
+    "Lead",
+    "Case",
+    "Order",
+    "Quote",
+    "Task",
+    "Event",
+    "Note",
+]
 
 
 def prepare_database() -> None:
@@ -99,11 +111,11 @@ def connect(profile) -> None:
     assert result.ok, result
 
 
-def run_import(env: dict, org_id) -> tuple[float, float]:
+def run_import(env: dict, org_id, *extra: str) -> tuple[float, float]:
     """The import in a child process, as a worker runs it: (seconds, peak RSS in MB)."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "manage.py", "salesforce_import", "--org", str(org_id), "--inline"],
+        [sys.executable, "manage.py", "salesforce_import", "--org", str(org_id), "--inline", *extra],
         cwd=ROOT,
         env={**os.environ, **env, "TQDM_DISABLE": "1"},
         stdout=subprocess.DEVNULL,
@@ -184,10 +196,15 @@ def copy_limit(org_id) -> tuple[int, float]:
         "contacts_contact",
         "opportunity_opportunity",
         "opportunity_opportunitylineitem",
+        "leads_lead",
+        "cases_case",
         "orders_order",
         "orders_orderlineitem",
         "invoices_estimate",
         "invoices_estimatelineitem",
+        "activities_task",
+        "activities_event",
+        "activities_note",
         "salesforce_imports_importedrecord",
     ]
     rows, seconds, saved = 0, 0.0, {}
@@ -240,6 +257,27 @@ def main() -> int:
         requests.post(f"{url}/_sandbox/reset-stats", timeout=30)
         re_seconds, re_peak_mb = run_import(env, profile.org_id)
         again = latest_job(profile.org_id)
+        re_calls = requests.get(f"{url}/_sandbox/stats", timeout=30).json()["api_calls"]
+
+        # 1% of every object changed (and some added and deleted) in Salesforce, then again.
+        delta_runs = []
+        for extra in ((), ("--update-changed",)):
+            requests.post(
+                f"{url}/_sandbox/mutate",
+                json={
+                    "object": "*",
+                    "change": 0.01,
+                    "add": 0.001,
+                    "delete": 0.001,
+                    "seed": len(delta_runs) + 7,
+                },
+                timeout=300,
+            )
+            requests.post(f"{url}/_sandbox/reset-stats", timeout=30)
+            delta_seconds, delta_peak = run_import(env, profile.org_id, *extra)
+            delta_job = latest_job(profile.org_id)
+            delta_calls = requests.get(f"{url}/_sandbox/stats", timeout=30).json()["api_calls"]
+            delta_runs.append((extra, delta_seconds, delta_peak, delta_job, delta_calls))
 
         copy_rows, copy_seconds = copy_limit(profile.org_id)
         baseline_profile = create_org_admin("Baseline Org", "baseline@example.com", "bench-pass-123")
@@ -263,7 +301,18 @@ def main() -> int:
         (
             "re-import (unchanged)",
             f"{re_seconds:7.1f} s {fetched / re_seconds:9,.0f} records/s   "
-            f"worker peak RSS {re_peak_mb:5.0f} MB  ({again.status}, skipped {again.skipped_count:,})",
+            f"worker peak RSS {re_peak_mb:5.0f} MB  ({again.status}, fetched {again.total_records:,}, "
+            f"{re_calls} API calls)",
+        ),
+        *(
+            (
+                "re-import, 1% changed" + (" +update" if extra else ""),
+                f"{seconds_:7.1f} s  fetched {job_.total_records:,}: imported {job_.imported_count:,}, "
+                f"updated {job_.updated_count:,}, skipped {job_.skipped_count:,}, "
+                f"errors {job_.error_count:,}, deleted in Salesforce {job_.deleted_in_salesforce:,}; "
+                f"{calls_} API calls; peak RSS {peak_:4.0f} MB",
+            )
+            for extra, seconds_, peak_, job_, calls_ in delta_runs
         ),
         (
             "per-record loop",

@@ -5,7 +5,8 @@ next import of that type asks Salesforce only for records whose SystemModstamp i
 the mark minus IMPORT_DELTA_MARGIN_SECONDS (clocks differ, and a record changed while the
 last import ran may have been read before the change), through queryAll so that the records
 deleted since are seen and counted (never applied). The records that ended in error last
-time are asked for again by Id. Undo forgets the marks of the types it touched.
+time for a reason besides their own values are asked for again by Id (RETRYABLE_ERRORS).
+Undo forgets the marks of the types it touched.
 """
 
 from __future__ import annotations
@@ -14,10 +15,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 
 from ..models import ImportJob, ImportPreferences, ImportProblem, JobMode, JobStatus, Severity
 
 RETRY_CHUNK = 500  # Ids per `Id IN (...)` query: well inside Salesforce's 16,384-byte URI
+
+# Errors that depend on something besides the record itself (its parent had not come, the
+# database refused it, its text could not be read) may go another way next time, so those
+# records are asked for again. A record refused for its own values would be refused again
+# unless it changes, and then its SystemModstamp brings it anyway.
+RETRYABLE_ERRORS = ("was not imported, so it has nowhere to go", "The CRM refused", "could not be read")
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,10 @@ def plans(job: ImportJob, sobjects: list[str]) -> dict[str, Delta]:
         retry = ImportProblem.objects.filter(
             job_id=mark.get("job"), object_type=sobject, severity=Severity.ERROR
         ).exclude(salesforce_id="")
+        depends = Q()
+        for phrase in RETRYABLE_ERRORS:
+            depends |= Q(message__contains=phrase)
+        retry = retry.filter(depends)
         ids = tuple(sorted(set(retry.values_list("salesforce_id", flat=True))))
         deltas[sobject] = Delta(soql_datetime(since), ids)
     return deltas

@@ -66,7 +66,9 @@ def test_a_preview_lists_unknown_values_too(sandbox_factory, admin_api, admin_pr
     sandbox_factory(records=1500, seed=11)
     assert connect(admin_api)["Location"].endswith("result=connected")
     response = admin_api.post(
-        "/api/salesforce/import/", {"object_types": ["Account", "Opportunity"], "mode": "preview"}, format="json"
+        "/api/salesforce/import/",
+        {"object_types": ["Account", "Opportunity"], "mode": "preview"},
+        format="json",
     )
     job = run(admin_profile, response.json()["id"])
     assert job.mode == "preview" and any(u["field"] == "StageName" for u in job.unknown_values)

@@ -11,13 +11,14 @@ Undo forgets the marks of the types it touched.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
 
-from ..models import ImportJob, ImportPreferences, ImportProblem, JobMode, JobStatus, Severity
+from ..models import ImportedRecord, ImportJob, ImportPreferences, ImportProblem, JobMode, JobStatus, Severity
 
 RETRY_CHUNK = 500  # Ids per `Id IN (...)` query: well inside Salesforce's 16,384-byte URI
 
@@ -57,10 +58,34 @@ def plans(job: ImportJob, sobjects: list[str]) -> dict[str, Delta]:
         depends = Q()
         for phrase in RETRYABLE_ERRORS:
             depends |= Q(message__contains=phrase)
-        retry = retry.filter(depends)
-        ids = tuple(sorted(set(retry.values_list("salesforce_id", flat=True))))
+        ids = tuple(
+            sorted(_worth_asking_again(retry.filter(depends).values_list("salesforce_id", "message")))
+        )
         deltas[sobject] = Delta(soql_datetime(since), ids)
     return deltas
+
+
+_MISSING_PARENT = re.compile(r"Its parent (\w+) (\w{15,18}) was not imported")
+
+
+def _worth_asking_again(rows) -> set[str]:
+    """A record that failed for want of its parent is asked again only once that parent is
+    in the CRM (one query per parent type); the other retryable errors always are."""
+    waiting: dict[str, dict[str, set[str]]] = {}
+    again: set[str] = set()
+    for sf_id, message in rows:
+        found = _MISSING_PARENT.search(message)
+        if found is None:
+            again.add(sf_id)
+        else:
+            waiting.setdefault(found.group(1), {}).setdefault(found.group(2), set()).add(sf_id)
+    for parent_type, children in waiting.items():
+        arrived = ImportedRecord.objects.filter(
+            salesforce_object_type=parent_type, salesforce_id__any=list(children)
+        ).values_list("salesforce_id", flat=True)
+        for parent in arrived:
+            again |= children[parent]
+    return again
 
 
 def record_marks(job: ImportJob) -> None:

@@ -137,3 +137,34 @@ def test_an_update_the_crm_refuses_leaves_the_old_record_and_is_an_error(
         before.updated_at,
     )
     assert fetched(again.progress["Account"]) == again.progress["Account"]["total"]
+
+
+def test_a_line_item_waiting_for_its_parent_comes_once_the_parent_is_fixed(
+    sandbox_factory, admin_api, admin_profile, connect
+):
+    import re
+
+    from salesforce_imports.models import ImportedRecord, ImportProblem
+
+    sandbox = sandbox_factory(records=3000, seed=5)
+    assert connect(admin_api)["Location"].endswith("result=connected")
+    first = run(admin_profile, start(admin_api, ["Account", "Opportunity"]))
+    with org_context(admin_profile.org_id):
+        refused_deals = dict(
+            ImportProblem.objects.filter(
+                job=first, object_type="Opportunity", severity="error", field__in=["Amount", "Probability"]
+            ).values_list("salesforce_id", "field")
+        )
+        waiting = [
+            (p.salesforce_id, re.search(r"Opportunity (\w+) was not imported", p.message).group(1))
+            for p in ImportProblem.objects.filter(
+                job=first, object_type="OpportunityLineItem", message__contains="was not imported"
+            )
+        ]
+    line, deal = next((line, deal) for line, deal in waiting if deal in refused_deals)
+    sandbox.mutate("Opportunity", update={deal: {"Amount": 1000, "Probability": 50}})
+    again = run(admin_profile, start(admin_api, ["Account", "Opportunity"]))
+    assert again.status == JobStatus.COMPLETED
+    with org_context(admin_profile.org_id):
+        assert ImportedRecord.objects.filter(salesforce_id=deal).exists()  # changed: it came
+        assert ImportedRecord.objects.filter(salesforce_id=line).exists()  # and the line it held back

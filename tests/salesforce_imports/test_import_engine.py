@@ -54,10 +54,11 @@ def run(profile, job_id):
 
 
 def retryable_errors(profile, job, object_type=None) -> int:
-    """Records of `job` in error for a reason a re-import asks about again (engine/delta.py)."""
+    """Records of `job` a re-import asks for again (engine/delta.py): failed for a reason
+    besides their own values, and, when it was a missing parent, that parent has arrived."""
     from django.db.models import Q
 
-    from salesforce_imports.engine.delta import RETRYABLE_ERRORS
+    from salesforce_imports.engine.delta import RETRYABLE_ERRORS, _worth_asking_again
 
     depends = Q()
     for phrase in RETRYABLE_ERRORS:
@@ -66,7 +67,9 @@ def retryable_errors(profile, job, object_type=None) -> int:
         problems = (
             ImportProblem.objects.filter(job=job, severity="error").exclude(salesforce_id="").filter(depends)
         )
-        return problems.values("salesforce_id").distinct().count()
+        if object_type:
+            problems = problems.filter(object_type=object_type)
+        return len(_worth_asking_again(problems.values_list("salesforce_id", "message")))
 
 
 def crm_counts(profile):
@@ -103,7 +106,7 @@ def test_import_everything_then_reimport_skips_all(connected, admin_api, admin_p
     # Only what changed since (nothing) and what failed for a reason besides its own values
     # (a parent that had not come) is asked for again: those fail again; nothing else comes.
     assert again.skipped_count == 0
-    assert again.error_count == again.total_records == retryable_errors(admin_profile, job) > 0
+    assert again.error_count == again.total_records == retryable_errors(admin_profile, job)
     assert crm_counts(admin_profile) == before
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
-
 from simple_salesforce.exceptions import SalesforceError
 
 from common.models import Profile
@@ -105,7 +103,3 @@ def unmatched_warning(user: SalesforceUser | None, sf_id: str, count: int) -> st
         f"{who} owns {count} imported record(s) that have no owner in the CRM: {reason}. "
         "Map it under Owners and apply the mapping to give them one."
     )
-
-
-def count_unmatched(counter: Counter, owner_id: str) -> None:
-    counter[owner_id] += 1

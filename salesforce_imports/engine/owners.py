@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+
 from simple_salesforce.exceptions import SalesforceError
 
 from common.models import Profile

@@ -238,10 +238,7 @@ def test_custom_fields_come_typed_with_lookups_resolved_and_numbers_exact(import
         response = admin_api.get(f"/api/opportunities/{opportunity_ids[record['Id']]}/")
         body = json.loads(response.content, parse_float=Decimal)
         assert body["custom_fields"]["Contract_Value__c"] == Decimal(str(record["Contract_Value__c"]))
-    big = Decimal("1234567890123456.78")
-    if any(Decimal(str(r["Contract_Value__c"])) == big for r in exact):
-        with org_context(admin_profile.org_id):
-            assert any(o.custom_fields.get("Contract_Value__c") == big for o in Opportunity.objects.all())
+
 
 
 def test_eighteen_digit_numbers_survive_the_copy_the_database_and_the_api(admin_profile, admin_api):

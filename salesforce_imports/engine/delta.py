@@ -32,7 +32,13 @@ RETRYABLE_ERRORS = ("was not imported, so it has nowhere to go", "The CRM refuse
 @dataclass(frozen=True)
 class Delta:
     since: str  # a SOQL datetime literal
-    retry_ids: tuple[str, ...]  # ended in error in the import that set the mark
+    source_job_id: str  # the completed import that set the mark
+    retry_ids: tuple[str, ...] = ()  # filled when the type starts (`with_retries`)
+
+    def with_retries(self, sobject: str) -> Delta:
+        """Planned when the type starts, once the types before it are in: a record that
+        waited for its parent is asked for once that parent has arrived (in this job, say)."""
+        return Delta(self.since, self.source_job_id, retry_ids(self.source_job_id, sobject))
 
 
 def soql_datetime(moment: datetime) -> str:
@@ -52,17 +58,25 @@ def plans(job: ImportJob, sobjects: list[str]) -> dict[str, Delta]:
         except (TypeError, ValueError):
             continue  # a mark we cannot read: import the type whole, as the first time
         since = at - timedelta(seconds=settings.IMPORT_DELTA_MARGIN_SECONDS)
-        retry = ImportProblem.objects.filter(
-            job_id=mark.get("job"), object_type=sobject, severity=Severity.ERROR
-        ).exclude(salesforce_id="")
-        depends = Q()
-        for phrase in RETRYABLE_ERRORS:
-            depends |= Q(message__contains=phrase)
-        ids = tuple(
-            sorted(_worth_asking_again(retry.filter(depends).values_list("salesforce_id", "message")))
-        )
-        deltas[sobject] = Delta(soql_datetime(since), ids)
+        deltas[sobject] = Delta(soql_datetime(since), str(mark.get("job") or ""))
     return deltas
+
+
+def retry_ids(source_job_id, sobject: str) -> tuple[str, ...]:
+    """The records of `sobject` that ended in error in `source_job_id` and are worth asking for
+    again (RETRYABLE_ERRORS; a missing parent only once it has arrived)."""
+    depends = Q()
+    for phrase in RETRYABLE_ERRORS:
+        depends |= Q(message__contains=phrase)
+    rows = (
+        ImportProblem.objects.filter(
+            job_id=source_job_id or None, object_type=sobject, severity=Severity.ERROR
+        )
+        .exclude(salesforce_id="")
+        .filter(depends)
+        .values_list("salesforce_id", "message")
+    )
+    return tuple(sorted(_worth_asking_again(rows)))
 
 
 _MISSING_PARENT = re.compile(r"Its parent (\w+) (\w{15,18}) was not imported")

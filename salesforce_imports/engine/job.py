@@ -223,9 +223,7 @@ class JobRunner:
     ) -> None:
         """What changed since the last completed import (deleted ones counted, never applied),
         then the records that ended in error then, by Id."""
-        # Planned again now that the types before it are in: a record that waited for its
-        # parent is asked for once that parent has arrived (in this job, say).
-        plan = delta.plans(self.job, [sobject]).get(sobject, plan)
+        plan = plan.with_retries(sobject)
         entry = self.job.progress[sobject]
         size = settings.SALESFORCE_BATCH_SIZE
         with BatchWriter(self._write_batch, threaded=not self.preview) as writer:

@@ -54,22 +54,12 @@ def run(profile, job_id):
 
 
 def retryable_errors(profile, job, object_type=None) -> int:
-    """Records of `job` a re-import asks for again (engine/delta.py): failed for a reason
-    besides their own values, and, when it was a missing parent, that parent has arrived."""
-    from django.db.models import Q
+    """Records of `job` a re-import asks for again (engine/delta.py, the same rule)."""
+    from salesforce_imports.engine.delta import retry_ids
 
-    from salesforce_imports.engine.delta import RETRYABLE_ERRORS, _worth_asking_again
-
-    depends = Q()
-    for phrase in RETRYABLE_ERRORS:
-        depends |= Q(message__contains=phrase)
     with org_context(profile.org_id):
-        problems = (
-            ImportProblem.objects.filter(job=job, severity="error").exclude(salesforce_id="").filter(depends)
-        )
-        if object_type:
-            problems = problems.filter(object_type=object_type)
-        return len(_worth_asking_again(problems.values_list("salesforce_id", "message")))
+        types = [object_type] if object_type else list(job.progress)
+        return sum(len(retry_ids(job.pk, sobject)) for sobject in types)
 
 
 def crm_counts(profile):

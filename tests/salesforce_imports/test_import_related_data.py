@@ -240,7 +240,6 @@ def test_custom_fields_come_typed_with_lookups_resolved_and_numbers_exact(import
         assert body["custom_fields"]["Contract_Value__c"] == Decimal(str(record["Contract_Value__c"]))
 
 
-
 def test_eighteen_digit_numbers_survive_the_copy_the_database_and_the_api(admin_profile, admin_api):
     """1234567890123456.78 (a Number(18,2) value) has more digits than a float holds."""
     from salesforce_imports.engine.bulk import RowWriter

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# One Redis database per test run: CRM_TEST_REDIS_DB lets runs side by side keep apart.
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('CRM_TEST_REDIS_DB', '15')}"
 # Short leases so a dead runner is noticed in seconds, not the production 90 s. Tests that
 # look at leases from this process too set the same values (`same_leases_as_workers`).
 LEASES = {"IMPORT_HEARTBEAT_SECONDS": 0.5, "IMPORT_JOB_LEASE_SECONDS": 3, "IMPORT_SWEEP_SECONDS": 1}

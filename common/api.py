@@ -1,14 +1,17 @@
 """Login and token refresh: JWTs carry the org and role as claims."""
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
+from .models import Role
+from .schema import UNAUTHENTICATED, VALIDATION_ERROR, ErrorDetailSerializer
 from .selectors import active_profiles
 
 
@@ -23,6 +26,23 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+class LoginOrgSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class LoginResponseSerializer(TokenPairSerializer):
+    org = LoginOrgSerializer()
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class SeveralOrgsSerializer(serializers.Serializer):
+    """A 400 for a user in several orgs who did not say which; also a plain validation 400."""
+
+    detail = serializers.CharField(required=False)
+    orgs = LoginOrgSerializer(many=True, required=False)
+
+
 def tokens_for(profile):
     refresh = RefreshToken.for_user(profile.user)
     # Claims on the refresh token are copied onto every access token it mints.
@@ -35,7 +55,15 @@ class LoginView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=LoginSerializer, responses=TokenPairSerializer)
+    @extend_schema(
+        request=LoginSerializer,
+        responses={
+            200: LoginResponseSerializer,
+            400: SeveralOrgsSerializer,
+            401: ErrorDetailSerializer,
+            403: ErrorDetailSerializer,
+        },
+    )
     def post(self, request):
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -66,5 +94,8 @@ class LoginView(APIView):
         return Response(body)
 
 
+@extend_schema_view(
+    post=extend_schema(responses={200: TokenRefreshSerializer, 400: VALIDATION_ERROR, 401: UNAUTHENTICATED})
+)
 class RefreshView(TokenRefreshView):
     authentication_classes = []

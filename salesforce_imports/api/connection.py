@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.http import HttpResponseRedirect
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -32,7 +32,25 @@ class CallbackView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={302: None})
+    @extend_schema(
+        description="Where Salesforce sends the admin's browser after consent (OAuth Web Server Flow). "
+        "Always a redirect to /settings/salesforce with ?result=connected or ?error=<code>; "
+        "a missing, reused, expired or foreign state changes nothing.",
+        parameters=[
+            OpenApiParameter("state", str, description="The state Connect sent to Salesforce"),
+            OpenApiParameter("code", str, description="The authorization code, on consent"),
+            OpenApiParameter("error", str, description="Salesforce's error code, e.g. access_denied"),
+            OpenApiParameter("error_description", str, description="Salesforce's words (not shown)"),
+            OpenApiParameter(
+                "Location",
+                str,
+                location=OpenApiParameter.HEADER,
+                response=[302],
+                description="/settings/salesforce?result=connected, or ?error=<code>",
+            ),
+        ],
+        responses={302: OpenApiResponse(description="To the Salesforce settings page with the outcome")},
+    )
     def get(self, request):
         result = connection_service.complete_connect(
             state=request.query_params.get("state", ""),

@@ -1,15 +1,27 @@
 from django.http import StreamingHttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.permissions import IsOrgAdmin
+from common.schema import ErrorDetailSerializer
 
 from .. import problems_csv, selectors, services, undo
 from ..models import JobStatus
 from .serializers import JobSerializer, JobSummarySerializer, ProblemSerializer, StartImportSerializer
+
+JOB_ALREADY_ACTIVE = inline_serializer(
+    "JobAlreadyActive",
+    {"detail": serializers.CharField(), "job": serializers.UUIDField(allow_null=True)},
+)
+PROBLEMS_CSV = OpenApiResponse(
+    OpenApiTypes.STR,
+    description="With ?format=csv: every problem as a CSV attachment "
+    "(object_type, salesforce_id, field, message, severity)",
+)
 
 
 def _job_or_404(request, job_id):
@@ -19,7 +31,10 @@ def _job_or_404(request, job_id):
 class StartImportView(APIView):
     permission_classes = [IsOrgAdmin]
 
-    @extend_schema(request=StartImportSerializer, responses={202: JobSerializer})
+    @extend_schema(
+        request=StartImportSerializer,
+        responses={202: JobSerializer, 400: ErrorDetailSerializer, 409: JOB_ALREADY_ACTIVE},
+    )
     def post(self, request):
         data = StartImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -49,7 +64,7 @@ class JobDetailView(APIView):
 class CancelJobView(APIView):
     permission_classes = [IsOrgAdmin]
 
-    @extend_schema(request=None, responses={202: JobSerializer, 409: None})
+    @extend_schema(request=None, responses={202: JobSerializer, 409: ErrorDetailSerializer})
     def post(self, request, job_id):
         job = _job_or_404(request, job_id)
         if not job.is_active:
@@ -67,7 +82,10 @@ class UndoJobView(APIView):
 
     permission_classes = [IsOrgAdmin]
 
-    @extend_schema(request=None, responses={202: JobSerializer, 409: None, 503: None})
+    @extend_schema(
+        request=None,
+        responses={202: JobSerializer, 409: ErrorDetailSerializer, 503: ErrorDetailSerializer},
+    )
     def post(self, request, job_id):
         job = _job_or_404(request, job_id)
         try:
@@ -92,7 +110,17 @@ class JobProblemsView(ListAPIView):
     def get_queryset(self):
         return selectors.problems_for(_job_or_404(self.request, self.kwargs["job_id"]))
 
-    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "csv"])])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format", str, enum=["json", "csv"], description="csv: all problems as one download"
+            )
+        ],
+        responses={
+            (200, "application/json"): ProblemSerializer(many=True),
+            (200, "text/csv"): PROBLEMS_CSV,
+        },
+    )
     def get(self, request, *args, **kwargs):
         if request.query_params.get("format") == "csv":
             job = _job_or_404(request, kwargs["job_id"])

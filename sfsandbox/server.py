@@ -18,6 +18,10 @@ class _QuietServerHandler(ServerHandler):
 
 class SandboxRequestHandler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"  # lets clients keep connections alive between pages
+    # wsgiref writes the headers and the body in separate sends; with Nagle on, the body
+    # waits for the client's delayed ACK of the headers (40 ms per response on Linux), a
+    # cost no real org has. Latency is modelled on purpose elsewhere (the faults/costs flags).
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # noqa: A002 - signature from BaseHTTPRequestHandler
         if getattr(self.server, "verbose", False):

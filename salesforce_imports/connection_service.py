@@ -55,33 +55,52 @@ CALLBACK_MESSAGES = {
 
 
 def start_connect(profile) -> ConnectStart:
-    """Create a single-use state bound to the org, the admin and the admin's browser."""
+    """Create a single-use state bound to the org, the admin and the admin's browser.
+
+    Acts in the admin's org (row-level security admits the row only there, and callers
+    such as the bench have no request context), so the clean-up removes this org's
+    expired states only; another org's go when that org connects again."""
     state, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     pkce = oauth.Pkce.new()
-    OAuthState.objects.filter(expires_at__lt=timezone.now()).delete()
-    OAuthState.objects.create(
-        state_hash=OAuthState.hash(state),
-        binding_hash=OAuthState.hash(binding),
-        code_verifier=pkce.verifier,
-        org_id=profile.org_id,
-        profile=profile,
-        expires_at=timezone.now() + STATE_LIFETIME,
-    )
+    with org_context(profile.org_id):
+        OAuthState.objects.filter(expires_at__lt=timezone.now()).delete()
+        OAuthState.objects.create(
+            state_hash=OAuthState.hash(state),
+            binding_hash=OAuthState.hash(binding),
+            code_verifier=pkce.verifier,
+            org_id=profile.org_id,
+            profile=profile,
+            expires_at=timezone.now() + STATE_LIFETIME,
+        )
     return ConnectStart(oauth.authorize_url(state, pkce.challenge), binding)
 
 
 def _consume_state(state: str) -> OAuthState | None:
-    """Mark the state used (atomically, so a replay loses the race) and return it."""
+    """Mark the state used (atomically, so a replay loses the race) and return it.
+
+    The callback has no org yet: row-level security shows it the one row whose hash it
+    presents in `app.oauth_state_hash`, set for this transaction only (migration 0012)."""
     if not state or len(state) > 200:
         return None
     now = timezone.now()
     state_hash = OAuthState.hash(state)
-    claimed = OAuthState.objects.filter(
-        state_hash=state_hash, used_at__isnull=True, expires_at__gt=now
-    ).update(used_at=now)
-    if claimed != 1:
-        return None
-    return OAuthState.objects.get(state_hash=state_hash)
+    with transaction.atomic():
+        _present_state_hash(state_hash)
+        claimed = OAuthState.objects.filter(
+            state_hash=state_hash, used_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now)
+        if claimed != 1:
+            return None
+        return OAuthState.objects.get(state_hash=state_hash)
+
+
+def _present_state_hash(state_hash: str) -> None:
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return  # no row-level security to open
+    with connection.cursor() as cursor:
+        # is_local=true: the setting ends with this transaction, so nothing else sees it.
+        cursor.execute("SELECT set_config('app.oauth_state_hash', %s, true)", [state_hash])
 
 
 def complete_connect(

@@ -41,9 +41,13 @@ class SalesforceConnection(BaseOrgModel):
 class OAuthState(models.Model):
     """A pending Connect: the `state` we sent to Salesforce and the PKCE verifier.
 
-    Not org-scoped by RLS on purpose: the callback is a browser redirect that finds the
-    org through the state alone. Only a SHA-256 of the state is stored, the verifier is
-    encrypted, and a row is single-use and expires after ten minutes.
+    Under forced row-level security like every org-scoped table (migration 0012): the org
+    that started the Connect sees its rows through the usual org policy. The callback is a
+    browser redirect with no org yet, so a second policy shows it the one unexpired row
+    whose hash equals the transaction-local setting `app.oauth_state_hash`, which only
+    `connection_service` sets, from the state the browser presents; it sees no other row.
+    Only a SHA-256 of the state is stored, the verifier is encrypted, and a row is
+    single-use and expires after ten minutes.
     """
 
     state_hash = models.CharField(max_length=64, unique=True)

@@ -22,7 +22,7 @@ def _connection(profile):
         return SalesforceConnection.objects.get()
 
 
-def test_connect_builds_a_pkce_authorize_url(sandbox, admin_api):
+def test_connect_builds_a_pkce_authorize_url(sandbox, admin_api, admin_profile):
     auth_url = admin_api.post("/api/salesforce/connect/").json()["auth_url"]
     query = parse_qs(urlsplit(auth_url).query)
     assert auth_url.startswith(sandbox.url + "/services/oauth2/authorize?")
@@ -30,7 +30,9 @@ def test_connect_builds_a_pkce_authorize_url(sandbox, admin_api):
     assert query["scope"] == ["api refresh_token"]
     assert len(query["state"][0]) >= 40
     # Only a hash of the state is stored.
-    assert not OAuthState.objects.filter(state_hash=query["state"][0]).exists()
+    with org_context(admin_profile.org_id):
+        assert OAuthState.objects.filter(state_hash=OAuthState.hash(query["state"][0])).exists()
+        assert not OAuthState.objects.filter(state_hash=query["state"][0]).exists()
 
 
 def test_full_cycle(connected, admin_api, admin_profile, caplog):
@@ -117,7 +119,8 @@ def test_expired_state_changes_nothing(sandbox, admin_api, admin_profile):
     from django.utils import timezone
 
     query = approve_at_salesforce(admin_api.post("/api/salesforce/connect/").json()["auth_url"])
-    OAuthState.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    with org_context(admin_profile.org_id):
+        assert OAuthState.objects.update(expires_at=timezone.now() - timedelta(seconds=1)) == 1
     assert callback(admin_api, query)["Location"] == "/settings/salesforce?error=invalid_state"
     with org_context(admin_profile.org_id):
         assert not SalesforceConnection.objects.exists()

@@ -11,9 +11,10 @@ import csv
 import io
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sfsandbox import ids, rows
+from sfsandbox.costs import Costs
 from sfsandbox.generator import format_datetime
 from sfsandbox.query import ResultSet
 
@@ -30,15 +31,28 @@ class QueryJob:
     created: str
     column_delimiter: str
     line_ending: str
-    polls: int = 0
+    processing_seconds: float = 0.0  # from creation to JobComplete (costs.Costs)
+    fails: bool = False  # ends Failed instead of JobComplete (bulk_fail_next)
+    started: float = field(default_factory=time.monotonic)
+    aborted: bool = False
 
     @property
     def state(self) -> str:
-        # Completed by the first poll: the work is lazy anyway, and a client sees the
-        # same state transitions Salesforce reports (UploadComplete -> JobComplete).
-        return "UploadComplete" if self.polls == 0 else "JobComplete"
+        """UploadComplete (queued), InProgress, then JobComplete or Failed; or Aborted.
 
-    def info(self, user_id: str) -> dict:
+        The first tenth of the processing time the job waits in the queue, as Salesforce's
+        do; with no processing time it completes at once (the creation answer still says
+        UploadComplete, as Salesforce's does).
+        """
+        if self.aborted:
+            return "Aborted"
+        elapsed = time.monotonic() - self.started
+        if elapsed >= self.processing_seconds:
+            return "Failed" if self.fails else "JobComplete"
+        return "UploadComplete" if elapsed < self.processing_seconds / 10 else "InProgress"
+
+    def info(self, user_id: str, *, created: bool = False) -> dict:
+        state = "UploadComplete" if created and not self.aborted else self.state
         base = {
             "id": self.id,
             "operation": self.operation,
@@ -46,25 +60,31 @@ class QueryJob:
             "createdById": user_id,
             "createdDate": self.created,
             "systemModstamp": self.created,
-            "state": self.state,
+            "state": state,
             "concurrencyMode": "Parallel",
             "contentType": "CSV",
             "apiVersion": float(self.api_version),
             "lineEnding": self.line_ending,
             "columnDelimiter": self.column_delimiter,
         }
-        if self.polls:
+        if not created:
+            # Get Information About a Query Job (query_get_one_job.htm) adds these.
+            done = state in ("JobComplete", "Failed")
             base.update(
                 {
                     "jobType": "V2Query",
-                    "numberRecordsProcessed": self.result.total_size,
+                    "numberRecordsProcessed": self.result.total_size if state == "JobComplete" else 0,
                     "retries": 0,
-                    "totalProcessingTime": 0,
+                    "totalProcessingTime": int(self.processing_seconds * 1000) if done else 0,
                     "isPkChunkingSupported": True,
                 }
             )
+            if state == "Failed":
+                base["errorMessage"] = FAILED_MESSAGE
         return base
 
+
+FAILED_MESSAGE = "InternalServerError : Failed to process query"  # bulk_fail_next's job
 
 _DELIMITERS = {"COMMA": ",", "TAB": "\t", "PIPE": "|", "SEMICOLON": ";", "CARET": "^", "BACKQUOTE": "`"}
 
@@ -74,6 +94,7 @@ class BulkJobs:
         self._lock = threading.Lock()
         self._jobs: dict[str, QueryJob] = {}
         self._next = 0
+        self.created_count = 0  # toward DailyBulkV2QueryJobs
 
     def create(
         self,
@@ -84,8 +105,17 @@ class BulkJobs:
         column_delimiter: str = "COMMA",
         line_ending: str = "LF",
         created: str | None = None,
+        costs: Costs | None = None,
     ) -> QueryJob:
+        costs = costs or Costs()
+        # total_size counts the rows; only worth it when a per-record time needs it
+        records = result.total_size if costs.bulk_job_record_us else 0
+        processing = costs.bulk_processing_seconds(records)
         with self._lock:
+            fails = costs.bulk_fail_next > 0
+            if fails:
+                costs.bulk_fail_next -= 1  # one job per count, as a one-shot fault
+            self.created_count += 1
             job_id = ids.to_18("750" + ids.GENERATED_POD + ids.encode_index(self._next))
             self._next += 1
             job = QueryJob(
@@ -97,6 +127,8 @@ class BulkJobs:
                 created or format_datetime(int(time.time())),
                 column_delimiter,
                 line_ending,
+                processing_seconds=processing,
+                fails=fails,
             )
             self._jobs[job_id[:15]] = job
         return job
@@ -120,6 +152,31 @@ def decode_locator(locator: str) -> int | None:
         return int(base64.b64decode(padded, validate=True).decode())
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+RESULT_PAGES_PER_RESPONSE = 5  # "Returns up to five URIs in one response"
+
+
+def result_pages(job: QueryJob, version: str, start: int, page_records: int) -> dict:
+    """Get Parallel Results for a Query Job (query_get_parallel_job_results.htm, v58+).
+
+    Up to five result URLs, each naming one page of `page_records` rows by its locator, and
+    the URL of the next five while there are more. Fetching a result URL gives that page;
+    its Sforce-Locator names the next page, so the pages also chain as usual.
+    """
+    base = f"/services/data/v{version}/jobs/query/{job.id}"
+    total = job.result.total_size
+    offsets = list(range(start, total, page_records))[:RESULT_PAGES_PER_RESPONSE]
+    pages = [{"resultUrl": f"{base}/results?locator={encode_locator(offset)}"} for offset in offsets]
+    if not pages and start == 0:
+        pages = [{"resultUrl": f"{base}/results"}]  # an empty result still has its header row
+    following = start + RESULT_PAGES_PER_RESPONSE * page_records
+    done = following >= total
+    return {
+        "resultPages": pages,
+        "nextRecordsUrl": None if done else f"{base}/resultPages?locator={encode_locator(following)}",
+        "done": done,
+    }
 
 
 def csv_page(job: QueryJob, offset: int, max_records: int) -> tuple[bytes, int, str]:

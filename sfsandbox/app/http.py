@@ -20,6 +20,7 @@ _STATUS_TEXT = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    409: "Conflict",
     500: "Server Error",
     503: "Service Unavailable",
 }
@@ -37,6 +38,8 @@ class Response:
         self.body = body
         self.headers = [("Content-Type", content_type)] if body or content_type != _JSON else []
         self.headers += headers or []
+        self.records = 0  # records returned, for the per-record cost (sfsandbox/costs.py)
+        self.per_record_us = 0
 
 
 _EXACT = re.compile(rb'"\\u0000N([-+0-9.Ee]+)"')

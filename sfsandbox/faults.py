@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+
+from sfsandbox import costs as cost_model
 
 DEFAULT_DAILY_LIMIT = 100000  # Enterprise Edition's base allocation
 
@@ -23,6 +25,8 @@ class Faults:
     limit_exceeded_at: int | None = None  # one-shot 403 REQUEST_LIMIT_EXCEEDED at call N
     latency_ms: int = 0  # added to every API call
     daily_limit: int = DEFAULT_DAILY_LIMIT  # DailyApiRequests Max; 403 once used up
+    # What a real org costs (sfsandbox/costs.py): its names sit beside the faults' in a spec.
+    costs: cost_model.Costs = field(default_factory=cost_model.Costs)
 
     @classmethod
     def parse(cls, spec: str | dict | None) -> Faults:
@@ -37,7 +41,8 @@ class Faults:
                 name, _, value = part.partition("=")
                 items[name.strip()] = value.strip()
             spec = items
-        known = {f.name for f in fields(cls)}
+        spec, costs = cost_model.split_spec(spec)  # also expands profile=realistic
+        known = {f.name for f in fields(cls)} - {"costs"}
         unknown = set(spec) - known
         if unknown:
             raise ValueError(f"unknown fault(s): {', '.join(sorted(unknown))}")
@@ -46,10 +51,11 @@ class Faults:
             values.pop("latency_ms", None)
         if values.get("daily_limit") is None:
             values.pop("daily_limit", None)
-        return cls(**values)
+        return cls(**values, costs=costs)
 
     def as_dict(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        plain = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "costs"}
+        return {**plain, **self.costs.as_dict()}
 
 
 class CallLedger:

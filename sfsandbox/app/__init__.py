@@ -14,9 +14,11 @@ from email.utils import formatdate
 from sfsandbox import bulk, describe
 from sfsandbox.app.bulk_handlers import BulkHandlers
 from sfsandbox.app.control import ControlHandlers
+from sfsandbox.app.cost_handlers import CostHandlers
 from sfsandbox.app.http import _STATUS_TEXT, Response, _ConnectionReset, _json, rest_error
 from sfsandbox.app.oauth_handlers import OAuthHandlers
 from sfsandbox.app.rest import RestHandlers
+from sfsandbox.costs import LongRequests
 from sfsandbox.data import Org
 from sfsandbox.faults import CallLedger, Faults
 from sfsandbox.oauth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, OAuthServer
@@ -28,7 +30,8 @@ _VERSIONED = re.compile(r"^/services/data/v(\d{2,3}\.\d)(/.*)?$")
 __all__ = ["DEFAULT_API_VERSION", "Response", "SandboxApp", "rest_error"]
 
 
-class SandboxApp(OAuthHandlers, RestHandlers, BulkHandlers, ControlHandlers):
+# CostHandlers comes before RestHandlers: its `rest` wraps theirs with what a call costs.
+class SandboxApp(OAuthHandlers, CostHandlers, RestHandlers, BulkHandlers, ControlHandlers):
     def __init__(
         self,
         org: Org,
@@ -42,6 +45,7 @@ class SandboxApp(OAuthHandlers, RestHandlers, BulkHandlers, ControlHandlers):
         self.oauth = OAuthServer(org.org_id, org.user_id, client_id, client_secret, callback_urls)
         self.ledger = CallLedger(faults)
         self.bulk_jobs = bulk.BulkJobs()
+        self.long_requests = LongRequests()
         self._cursors: OrderedDict[str, ResultSet] = OrderedDict()
         self._cursor_lock = threading.Lock()
         self._next_cursor = 0

@@ -7,6 +7,7 @@ import time
 from urllib.parse import parse_qs
 
 from sfsandbox import content, describe, ids, rows
+from sfsandbox import costs as cost_model
 from sfsandbox.app.http import Response, _bearer, _ConnectionReset, _json, rest_error
 from sfsandbox.query import ResultSet
 from sfsandbox.soql import SoqlError, parse
@@ -77,7 +78,7 @@ class RestHandlers:
             "DailyAsyncApexExecutions": pair(250000),
             "DailyBulkApiBatches": pair(15000),
             "DailyBulkV2QueryFileStorageMB": pair(976562),
-            "DailyBulkV2QueryJobs": pair(10000, self.ledger.kinds.get("bulk_create", 0)),
+            "DailyBulkV2QueryJobs": pair(10000, self.bulk_jobs.created_count),
             "DataStorageMB": pair(1024),
             "FileStorageMB": pair(1024),
             "HourlyODataCallout": pair(10000),
@@ -186,6 +187,9 @@ class RestHandlers:
         return self._query_page(version, endpoint, locator, result, 0, batch)
 
     def _query_page(self, version, endpoint, locator, result, offset, batch) -> Response:
+        costs = self.ledger.faults.costs
+        if costs.wide_rows and cost_model.is_wide(result.query):  # wide rows: smaller pages
+            batch = min(batch, cost_model.WIDE_ROW_BATCH)
         records = [] if rows.has_relations(result.query) else result.page(offset, batch)
         names = [f.name for f in result.query.fields]
         object_name = result.object_name
@@ -212,7 +216,9 @@ class RestHandlers:
         if not payload["done"]:
             payload["nextRecordsUrl"] = f"/services/data/v{version}/{endpoint}/{locator}-{next_offset}"
         payload["records"] = shaped
-        return _json(200, payload)
+        response = _json(200, payload)
+        response.records, response.per_record_us = len(shaped), costs.record_latency_us
+        return response
 
 
 def _batch_size(header: str) -> int:
@@ -241,5 +247,5 @@ def _kind_of(method: str, rest_path: str, environ) -> str:
     if head == "jobs":
         if len(parts) <= 2:
             return "bulk_create"
-        return "bulk_results" if parts[-1] == "results" else "bulk_poll"
+        return {"results": "bulk_results", "resultPages": "bulk_result_pages"}.get(parts[-1], "bulk_poll")
     return "other"

@@ -23,6 +23,15 @@ class Faults:
     error_503_every: int | None = None  # 503 on every Nth API call
     reset_at: int | None = None  # one-shot connection reset at API call N
     limit_exceeded_at: int | None = None  # one-shot 403 REQUEST_LIMIT_EXCEEDED at call N
+    # -- hostile answers (sfsandbox/hostile.py): one-shot, at the first fitting answer from call N
+    html_200_at: int | None = None  # a maintenance page in HTML, status 200
+    truncated_json_at: int | None = None  # a JSON body cut in half (Content-Length of the cut)
+    missing_records_at: int | None = None  # a query page without its `records` key
+    foreign_next_url_at: int | None = None  # nextRecordsUrl https://evil.example.com/services/...
+    protocol_relative_next_url_at: int | None = None  # nextRecordsUrl //evil.example.com/services/...
+    no_attributes_at: int | None = None  # a query page in which one record has no `attributes`
+    foreign_instance_on_refresh: int | None = None  # a refresh grant once N calls are made: evil instance_url
+    # -- end of hostile answers
     latency_ms: int = 0  # added to every API call
     daily_limit: int = DEFAULT_DAILY_LIMIT  # DailyApiRequests Max; 403 once used up
     # What a real org costs (sfsandbox/costs.py): its names sit beside the faults' in a spec.
@@ -91,6 +100,31 @@ class CallLedger:
             if fault:
                 self.fired[fault] += 1
             return number, fault
+
+    def due_hostile(self, number: int, names) -> list[str]:
+        """The hostile-answer faults set, reached by call `number` and not fired yet."""
+        with self._lock:
+            return [
+                name
+                for name in names
+                if (at := getattr(self.faults, name)) is not None
+                and number >= at
+                and name not in self._fired_once
+            ]
+
+    def take_hostile(self, number: int, applicable) -> str | None:
+        """The hostile-answer fault (sfsandbox/hostile.py) that hits this answer, if any.
+
+        `applicable` are the faults this answer can carry; one not applicable waits for the
+        next answer that can, so "at call N" means the first fitting answer from call N on."""
+        with self._lock:
+            for name in applicable:
+                at = getattr(self.faults, name)
+                if at is not None and number >= at and name not in self._fired_once:
+                    self._fired_once.add(name)
+                    self.fired[name.removesuffix("_at")] += 1
+                    return name
+            return None
 
     def _fault_for(self, number: int) -> str | None:
         faults = self.faults

@@ -6,6 +6,7 @@ import html
 import re
 from urllib.parse import parse_qs, urlencode
 
+from sfsandbox import hostile
 from sfsandbox.app.http import Response, _bearer, _json, rest_error
 from sfsandbox.oauth import OAuthError
 
@@ -29,14 +30,17 @@ class OAuthHandlers:
             self.ledger.count("oauth_token")
             if method != "POST":
                 return _json(400, {"error": "invalid_request", "error_description": "must use HTTP POST"})
+            form = self._form(environ)
             try:
-                payload = self.oauth.token(self._form(environ), self.origin(environ))
+                payload = self.oauth.token(form, self.origin(environ))
             except OAuthError as error:
                 return _json(
                     error.status,
                     error.body(),
                     headers=[("Cache-Control", "no-cache,must-revalidate,no-store")],
                 )
+            if form.get("grant_type") == "refresh_token":  # hostile: an instance_url off Salesforce
+                payload = hostile.on_refresh(self.ledger, payload)
             return _json(200, payload, headers=[("Cache-Control", "no-cache,must-revalidate,no-store")])
         if name == "revoke":
             self.ledger.count("oauth_revoke")

@@ -6,7 +6,7 @@ import re
 import time
 from urllib.parse import parse_qs
 
-from sfsandbox import content, describe, ids, rows
+from sfsandbox import content, describe, hostile, ids, rows
 from sfsandbox import costs as cost_model
 from sfsandbox.app.http import Response, _bearer, _ConnectionReset, _json, rest_error
 from sfsandbox.query import ResultSet
@@ -26,7 +26,7 @@ class RestHandlers:
         if token is None or not self.oauth.charge_call(token, self.ledger.faults.expire_token_after):
             self.ledger.count("invalid_session")
             return rest_error(401, "INVALID_SESSION_ID", "Session expired or invalid")
-        _, fault = self.ledger.api_call(kind)
+        number, fault = self.ledger.api_call(kind)
         if self.ledger.faults.latency_ms:
             time.sleep(self.ledger.faults.latency_ms / 1000)
         if fault == "reset":
@@ -44,7 +44,8 @@ class RestHandlers:
         response.headers.append(
             ("Sforce-Limit-Info", f"api-usage={self.ledger.api_calls}/{self.ledger.faults.daily_limit}")
         )
-        return response
+        # Hostile answers (sfsandbox/hostile.py): a one-shot fault may reshape this answer.
+        return hostile.reshape(self.ledger, number, kind, response)
 
     def rest_resource(self, environ, method, version, rest_path, kind) -> Response:
         parts = [p for p in rest_path.split("/") if p]

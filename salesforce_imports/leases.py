@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,6 +36,17 @@ from .models import ImportJob, JobStatus
 IMPORT_STATUSES = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
 
 logger = logging.getLogger(__name__)
+
+# The database went away under a runner (a killed connection, a restart, a failover, the
+# network). Django wraps driver errors in its own classes, but a call on the driver's own
+# cursor (COPY, engine/bulk.py) raises the driver's. The job is still the runner's and its
+# committed batches and cursor are intact: it is run again from there (tasks.py).
+DATABASE_GONE = (
+    OperationalError,
+    InterfaceError,
+    connection.Database.OperationalError,
+    connection.Database.InterfaceError,
+)
 
 
 class Claim:

@@ -124,7 +124,8 @@ def cancel_import(job: ImportJob) -> ImportJob:
 
 
 def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> str:
-    """Run (or resume) a job to its end. Never leaves it IN_PROGRESS on an error.
+    """Run (or resume) a job to its end. Never leaves it IN_PROGRESS on an error, but for
+    a lost database connection, which is raised (nothing can be recorded then).
 
     Returns how the claim went: only TAKEN ran the job."""
     outcome = leases.claim(job_id, runner, takeover_from)
@@ -150,6 +151,10 @@ def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> st
         finish(job, JobStatus.FAILED, str(exc))
     except SalesforceConnection.DoesNotExist:
         finish(job, JobStatus.FAILED, "Salesforce was disconnected during the import.")
+    except leases.DATABASE_GONE:
+        # Nothing can be recorded; the task runs the job again from its cursor once the
+        # database answers (tasks.py), else the sweep does.
+        raise
     except Exception as exc:
         logger.exception("Import %s failed", job_id)
         finish(job, JobStatus.FAILED, f"Unexpected error ({type(exc).__name__}): {str(exc)[:300]}")

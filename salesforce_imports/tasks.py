@@ -5,12 +5,20 @@ import os
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.db import connections
 
 from common.rls import org_context
 
 from . import owners, services, undo
+from .engine.finish import fail_if_still_held
+from .leases import DATABASE_GONE
 
 logger = logging.getLogger(__name__)
+
+# The database went away under a job (leases.DATABASE_GONE): it is run again from its
+# cursor once the database answers, after a growing pause.
+DATABASE_RETRIES = 10  # 1, 2, 4, 8, 16 then 30 s apart: about three minutes in all
+DATABASE_RETRY_MAX_SECONDS = 30
 
 
 def runner_prefix(hostname: str) -> str:
@@ -24,8 +32,12 @@ def runner_prefix(hostname: str) -> str:
 @shared_task(bind=True, acks_late=False, ignore_result=True)
 def run_import_task(self, job_id: str, org_id: str, takeover_from: str | None = None):
     runner = f"{runner_prefix(self.request.hostname or 'local')}{os.getpid()}"
-    with org_context(org_id):
-        outcome = services.run_import(job_id, runner=runner, takeover_from=takeover_from)
+    try:
+        with org_context(org_id):
+            outcome = services.run_import(job_id, runner=runner, takeover_from=takeover_from)
+    except DATABASE_GONE as exc:
+        retry_when_the_database_is_back(self, exc, job_id, org_id, runner)
+        return
     if outcome == services.Claim.HELD:
         # A live runner holds it (this message is a duplicate); should that runner die,
         # the sweep queues the job again once its heartbeat is older than the lease.
@@ -41,6 +53,42 @@ def run_undo_task(self, job_id: str, org_id: str, takeover_from: str | None = No
         outcome = undo.run_undo(job_id, runner=runner, takeover_from=takeover_from)
     if outcome == services.Claim.HELD:
         logger.info("Undo of import %s is held by a live runner; nothing to do here.", job_id)
+
+
+def retry_when_the_database_is_back(task, exc: Exception, job_id: str, org_id: str, runner: str) -> None:
+    """Queue the job again for this runner after a backoff (Celery's retry); after
+    DATABASE_RETRIES attempts it fails, clearly, if the database lets us say so. Meanwhile
+    the job stays IN_PROGRESS and silent, so should this worker die the sweep takes it."""
+    # Django would hand the broken connection to the next task of this process.
+    connections.close_all()
+    attempt = task.request.retries + 1
+    if attempt > DATABASE_RETRIES:
+        logger.error("Import %s: the database failed %d times running it; giving up.", job_id, attempt)
+        reason = (
+            f"The database connection failed {attempt} times in a row ({type(exc).__name__}): "
+            "import again to resume."
+        )
+        try:
+            with org_context(org_id):
+                fail_if_still_held(job_id, runner, reason)
+        except DATABASE_GONE:
+            logger.error("Import %s could not be marked failed either; the sweep queues it again.", job_id)
+        connections.close_all()
+        return
+    countdown = min(2 ** (attempt - 1), DATABASE_RETRY_MAX_SECONDS)
+    logger.warning(
+        "Import %s: lost the database (%s: %s); running it again from its cursor in %d s (retry %d of %d).",
+        job_id,
+        type(exc).__name__,
+        str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "",
+        countdown,
+        attempt,
+        DATABASE_RETRIES,
+    )
+    # takeover_from: the job still names this runner, whose run has stopped.
+    raise task.retry(
+        args=(job_id, org_id), kwargs={"takeover_from": runner}, countdown=countdown, max_retries=None
+    )
 
 
 @shared_task(ignore_result=True)

@@ -53,6 +53,19 @@ def finish(job: ImportJob, status: str, reason: str = "") -> None:
     record_marks(job)
 
 
+def fail_if_still_held(job_id, runner: str, reason: str) -> bool:
+    """End as FAILED a job this runner held but can no longer run (the database kept
+    failing under it). Conditional on the runner, so a job another worker took over
+    meanwhile is left to it; the counters are those committed."""
+    now = timezone.now()
+    if not ImportJob.objects.filter(
+        pk=job_id, runner=runner, status__in=(JobStatus.PENDING, JobStatus.IN_PROGRESS)
+    ).update(status=JobStatus.FAILED, updated_at=now):
+        return False
+    finish(ImportJob.objects.get(pk=job_id), JobStatus.FAILED, reason)
+    return True
+
+
 def _warn_unmatched_owners(job: ImportJob) -> None:
     """One warning per Salesforce user or queue whose records got no owner, with the count."""
     if not job.unmatched_owners:

@@ -1,0 +1,159 @@
+"""The database failing under a running import, with a real worker process.
+
+Two faults: the writer's connection killed by the server in the middle of a batch
+(`pg_terminate_backend`, as an administrator or a failover does), and PostgreSQL gone for
+a few seconds (every connection dropped, new ones refused), through a relay the test cuts
+(tests/pgproxy.py), since the shared server cannot be stopped. Either way the batch in
+flight is rolled back with its counters and cursor, the task runs the job again from its
+cursor once the database answers (tasks.retry_when_the_database_is_back), and the job
+ends with every record in one bucket, once.
+"""
+
+import time
+
+import psycopg
+import pytest
+from django.db import connection
+
+from common.rls import org_context
+from salesforce_imports.models import ImportJob, JobStatus
+
+from ..pgproxy import TcpRelay
+from ..worker import WorkerProcess, same_leases_as_workers, use_redis_broker, worker_env
+from .conftest import wait_for
+from .test_import_engine import ALL, start
+from .test_import_faults import assert_accounted, assert_no_duplicates
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+SUPERUSER_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+APP_NAME = "crm-faults-worker"  # how the test tells the worker's backends from its own
+
+
+def job_row(profile, job_id) -> ImportJob:
+    with org_context(profile.org_id):
+        return ImportJob.objects.get(pk=job_id)
+
+
+def worker_database_url(port: int) -> str:
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@127.0.0.1:{port}/{db['NAME']}?application_name={APP_NAME}"
+    )
+
+
+@pytest.fixture
+def slow_org(sandbox_factory, admin_api, connect, settings):
+    same_leases_as_workers(settings)
+    settings.SALESFORCE_BATCH_SIZE = 200  # many batches: the fault lands mid-job
+    sandbox = sandbox_factory(records=2000, seed=17)
+    sandbox.set_faults(latency_ms=40)
+    assert connect(admin_api)["Location"].endswith("result=connected")
+    return sandbox
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    workers = []
+
+    def start_one(sandbox, database_port: int = 5432) -> WorkerProcess:
+        env = worker_env(sandbox) | {"DATABASE_URL": worker_database_url(database_port)}
+        worker = WorkerProcess(env, tmp_path / f"worker-{len(workers)}.log", "dbfaults")
+        workers.append(worker)
+        return worker.start()
+
+    with use_redis_broker():
+        yield start_one
+    for worker in workers:
+        worker.stop()
+
+
+def terminate_the_writer_while_it_writes(timeout=30) -> dict:
+    """Poll the worker's backends until one is inside a batch's write, and kill it there."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(SUPERUSER_DSN, autocommit=True) as admin:
+        while time.monotonic() < deadline:
+            row = admin.execute(
+                """
+                SELECT pid, state, left(query, 60), pg_terminate_backend(pid)
+                FROM pg_stat_activity
+                WHERE datname = %s AND application_name = %s AND usename = 'crm_app'
+                  AND state IN ('active', 'idle in transaction')
+                  AND (query LIKE 'COPY %%' OR query LIKE 'INSERT INTO %%'
+                       OR query LIKE 'CREATE TEMP TABLE%%')
+                LIMIT 1
+                """,
+                [connection.settings_dict["NAME"], APP_NAME],
+            ).fetchone()
+            if row:
+                pid, state, query, terminated = row
+                return {"pid": pid, "state": state, "query": query, "terminated": terminated}
+            time.sleep(0.005)
+    raise AssertionError("the worker never wrote a batch")
+
+
+def moved_past(before: ImportJob):
+    """The job's committed counters went past `before` (or it ended): it runs again."""
+    committed = before.imported_count + before.error_count
+    return lambda b: b["imported_count"] + b["error_count"] > committed or b["status"] != "IN_PROGRESS"
+
+
+def finished(admin_api, job_id, worker):
+    body = wait_for(admin_api, job_id, lambda b: b["status"] not in ("PENDING", "IN_PROGRESS"), timeout=90)
+    assert body["status"] == "COMPLETED", (body["failure_reason"], worker.log())
+    return body
+
+
+def test_the_writers_connection_killed_mid_batch(slow_org, admin_api, admin_profile, start_worker, capsys):
+    worker = start_worker(slow_org)
+    job_id = start(admin_api, ALL)
+    wait_for(admin_api, job_id, lambda b: b["imported_count"] > 200)
+    killed = terminate_the_writer_while_it_writes()
+    assert killed["terminated"], killed
+    killed_at = time.monotonic()
+    before = job_row(admin_profile, job_id)
+    # The job goes on from its cursor: counters move again past what was committed.
+    wait_for(admin_api, job_id, moved_past(before))
+    resumed_after = time.monotonic() - killed_at
+    slow_org.set_faults(latency_ms=0)
+    finished(admin_api, job_id, worker)
+    job = job_row(admin_profile, job_id)
+    assert_accounted(job, slow_org)
+    assert_no_duplicates(admin_profile)
+    log = worker.log_path.read_text()
+    assert "lost the database" in log and "retry 1 of" in log, log
+    assert "Unexpected error" not in log
+    with capsys.disabled():
+        print(
+            f"\n  writer killed in {killed['query'][:12]!r}: the import went on {resumed_after:.1f} s later"
+        )
+
+
+def test_postgres_gone_for_seconds(slow_org, admin_api, admin_profile, start_worker, capsys):
+    relay = TcpRelay().start()
+    try:
+        worker = start_worker(slow_org, database_port=relay.port)
+        job_id = start(admin_api, ALL)
+        wait_for(admin_api, job_id, lambda b: b["imported_count"] > 200)
+        dropped = relay.outage(seconds=4)
+        assert dropped >= 1  # the worker's connections were cut, not just idle
+        restored_at = time.monotonic()
+        before = job_row(admin_profile, job_id)
+        assert before.status == JobStatus.IN_PROGRESS  # not failed: it waits for the database
+        wait_for(admin_api, job_id, moved_past(before))
+        recovered_after = time.monotonic() - restored_at
+        slow_org.set_faults(latency_ms=0)
+        finished(admin_api, job_id, worker)
+    finally:
+        relay.close()
+    job = job_row(admin_profile, job_id)
+    assert_accounted(job, slow_org)
+    assert_no_duplicates(admin_profile)
+    log = worker.log_path.read_text()
+    assert "lost the database" in log, log
+    assert "Unexpected error" not in log
+    with capsys.disabled():
+        print(
+            f"\n  PostgreSQL gone 4 s ({dropped} connections cut): import going again "
+            f"{recovered_after:.1f} s after it came back"
+        )

@@ -1,4 +1,4 @@
-"""python -m sfsandbox --port 8765 --records 5000 [--seed S] [--faults ...]"""
+"""python -m sfsandbox --port 8765 --records 5000 [--seed S] [--profile realistic] [--faults ...]"""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from sfsandbox.app import SandboxApp
+from sfsandbox.costs import PROFILES
 from sfsandbox.data import Org
 from sfsandbox.faults import Faults
 from sfsandbox.oauth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
@@ -37,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--faults", default="", help="e.g. expire_token_after=100,error_503_at=5,latency_ms=20"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default=None,
+        help="cost profile: realistic = a real org's latency and Bulk job times (README 'Costs'); "
+        "--faults items override it",
     )
     parser.add_argument(
         "--sample-data",
@@ -104,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         org,
         client_id=args.client_id,
         client_secret=args.client_secret,
-        faults=Faults.parse(args.faults),
+        faults=Faults.parse(f"profile={args.profile},{args.faults}" if args.profile else args.faults),
         callback_urls=tuple(args.callback_url),
     )
     server = make_server(app, args.host, args.port)

@@ -144,3 +144,123 @@ def test_by_default_a_job_is_complete_at_the_first_poll(bulk):
     assert job["state"] == "UploadComplete"
     info = session.get(sandbox.url + f"{V}/jobs/query/{job['id']}", timeout=10).json()
     assert info["state"] == "JobComplete"
+
+
+def test_abort_by_patch(bulk):
+    # query_abort_job.htm: PATCH .../jobs/query/<id> {"state": "Aborted"} answers the job info.
+    sandbox, session = bulk
+    sandbox.set_faults(bulk_job_floor_ms=5000)
+    job = create(sandbox, session, "SELECT Id FROM Account").json()
+    url = sandbox.url + f"{V}/jobs/query/{job['id']}"
+    aborted = session.patch(url, json={"state": "Aborted"}, timeout=10)
+    assert aborted.status_code == 200 and aborted.json()["state"] == "Aborted"
+    assert session.get(url, timeout=10).json()["state"] == "Aborted"
+    again = session.patch(url, json={"state": "Aborted"}, timeout=10)
+    assert again.status_code == 400 and again.json()[0]["errorCode"] == "INVALIDJOBSTATE"
+    results = session.get(url + "/results", timeout=10)
+    assert results.status_code == 400 and results.json()[0]["errorCode"] == "INVALIDJOBSTATE"
+    other = session.patch(url, json={"state": "UploadComplete"}, timeout=10)
+    assert other.status_code == 400
+
+
+def test_the_next_job_fails_once(bulk):
+    # bulk_api_2_job_states.htm: Failed, "the job couldn't be processed successfully".
+    sandbox, session = bulk
+    sandbox.set_faults(bulk_fail_next=1)
+    failed = create(sandbox, session, "SELECT Id FROM Account").json()
+    info = wait_complete(sandbox, session, failed["id"])
+    assert info["state"] == "Failed" and info["errorMessage"]
+    results = session.get(sandbox.url + f"{V}/jobs/query/{failed['id']}/results", timeout=10)
+    assert results.status_code == 400
+    following = create(sandbox, session, "SELECT Id FROM Account").json()
+    assert wait_complete(sandbox, session, following["id"])["state"] == "JobComplete"
+
+
+def test_a_job_read_with_another_api_version_is_a_409(bulk):
+    # query_get_job_results.htm / query_get_parallel_job_results.htm: "use the same API
+    # version that you used to create the query. Otherwise, the call returns a 409 error."
+    sandbox, session = bulk
+    job = create(sandbox, session, "SELECT Id FROM Account").json()
+    for suffix in ("", "/results", "/resultPages"):
+        answer = session.get(sandbox.url + f"/services/data/v60.0/jobs/query/{job['id']}{suffix}", timeout=10)
+        assert answer.status_code == 409, suffix
+        assert answer.json()[0]["errorCode"] == "INVALIDJOB"
+        assert "Sforce-Limit-Info" in answer.headers
+    assert session.get(sandbox.url + f"{V}/jobs/query/{job['id']}/results", timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "soql",
+    [
+        "SELECT COUNT() FROM Account",
+        "SELECT COUNT(Id) FROM Account",
+        "SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry",
+        "SELECT Id FROM Account OFFSET 10",
+        "SELECT Id, (SELECT Id FROM Contacts) FROM Account",
+        "SELECT Id, BillingAddress FROM Account",
+        "SELECT Id, TYPEOF What WHEN Account THEN Name END FROM Task",
+        "SELECT Id, Content FROM ContentNote",
+    ],
+)
+def test_what_a_query_job_refuses(bulk, soql):
+    # queries.htm, SOQL considerations: no GROUP BY, OFFSET or TYPEOF, no aggregate functions,
+    # no compound address or geolocation fields, no parent-to-child relationship queries.
+    sandbox, session = bulk
+    answer = create(sandbox, session, soql)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()[0]["errorCode"] == "INVALIDJOB"
+    assert answer.json()[0]["message"].startswith("InvalidJob : ")
+
+
+def test_order_by_and_limit_are_accepted(bulk):
+    # queries.htm: ORDER BY and LIMIT turn off PK chunking (slower), they are not refused.
+    sandbox, session = bulk
+    job = create(sandbox, session, "SELECT Id, Name FROM Account ORDER BY Name LIMIT 7")
+    assert job.status_code == 200
+    page = session.get(sandbox.url + f"{V}/jobs/query/{job.json()['id']}/results", timeout=10)
+    names = [row["Name"] for row in csv.DictReader(io.StringIO(page.content.decode("utf-8")))]
+    assert len(names) == 7 and names == sorted(names, key=str.lower)
+
+
+def test_csv_format(bulk):
+    # query_get_job_results.htm: CSV with a header row; child-to-parent fields as dotted columns
+    # (Account.Name); null as an empty field; booleans true/false.
+    sandbox, session = bulk
+    soql = "SELECT Id, Email, DoNotCall, CreatedDate, Account.Name FROM Contact"
+    job = create(sandbox, session, soql).json()
+    text = session.get(sandbox.url + f"{V}/jobs/query/{job['id']}/results", timeout=10).content.decode()
+    header = text.split("\n", 1)[0]
+    assert header == '"Id","Email","DoNotCall","CreatedDate","Account.Name"'
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {row["DoNotCall"] for row in rows} == {"true", "false"}
+    record = sandbox.org.get("Contact", rows[0]["Id"])
+    assert rows[0]["CreatedDate"] == record["CreatedDate"]
+    no_email = [row for row in rows if sandbox.org.get("Contact", row["Id"])["Email"] is None]
+    assert no_email and all(row["Email"] == "" for row in no_email)
+    orphans = [row for row in rows if sandbox.org.get("Contact", row["Id"])["AccountId"] is None]
+    assert all(row["Account.Name"] == "" for row in orphans)
+
+
+def test_simple_salesforce_bulk2_waits_through_the_states_and_reads_gzip(org):
+    # simple-salesforce's bulk2 client, unchanged: create, wait_for_job while InProgress,
+    # results by locator with maxRecords; requests asks for gzip by itself.
+    from simple_salesforce.exceptions import SalesforceOperationError
+
+    org.set_faults(bulk_job_floor_ms=300)
+    try:
+        sf = org.simple_salesforce()
+        started = time.monotonic()
+        pages = list(sf.bulk2.Contact.query("SELECT Id, Email FROM Contact", max_records=100, wait=0.05))
+        assert time.monotonic() - started >= 0.3
+        rows = [row for page in pages for row in csv.DictReader(io.StringIO(page))]
+        assert len(rows) == len({row["Id"] for row in rows}) == org.org.count("Contact")
+        assert len(pages) == -(-len(rows) // 100)
+        assert org.stats()["calls"].get("bulk_poll", 0) >= 2  # it saw the job still running
+        org.set_faults(bulk_fail_next=1)
+        with pytest.raises(SalesforceOperationError):
+            list(sf.bulk2.Contact.query("SELECT Id FROM Contact", wait=0.05))
+        org.set_faults(bulk_job_floor_ms=5000)
+        job = sf.bulk2.Contact._client.create_job("query", "SELECT Id FROM Contact")
+        assert sf.bulk2.Contact._client.abort_job(job["id"], True)["state"] == "Aborted"
+    finally:
+        org.set_faults({})

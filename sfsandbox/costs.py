@@ -126,6 +126,13 @@ class LongRequests:
             self._started[self._next] = now
             return self._next
 
+    def counts(self, costs: Costs) -> tuple[int, int]:
+        """(requests in flight, those of them running longer than the limit)."""
+        now = time.monotonic()
+        with self._lock:
+            started = list(self._started.values())
+        return len(started), sum(1 for t in started if now - t > costs.long_request_ms / 1000)
+
     def leave(self, ticket: int | None) -> None:
         if ticket is not None:
             with self._lock:

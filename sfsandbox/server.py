@@ -65,6 +65,9 @@ class SandboxRequestHandler(WSGIRequestHandler):
 class SandboxServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops the SYNs of a burst of parallel clients (a
+    # retry after 1 s): Bulk downloads in parallel and the long-request limit need more.
+    request_queue_size = 128
     verbose = False
 
     def __init__(self, *args, **kwargs):

@@ -10,11 +10,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_salesforce.exceptions import SalesforceError
 
+from .. import budget
+from ..bulk_query import BulkUnavailable, bulk_pages
 from ..client import QueryLocatorLost, SalesforceClient
 from ..mapping import IMPORT_ORDER, mapping_for
 from ..models import ImportJob, JobMode, Severity
 from ..value_mappings import overrides_for
-from . import delta, links
+from . import chunks, delta, links
 from .batch import BatchImporter, Plan
 from .custom_fields import custom_fields_of, store_definitions
 from .ledger import Ledger, SideLedger
@@ -27,6 +29,9 @@ from .writer import BatchWriter
 logger = logging.getLogger(__name__)
 
 MAX_REQUERIES = 5  # per object type: a cursor lost again and again means something else is wrong
+# A note's body costs one call per note whatever the query path, and notes are few next to
+# the records they are about: their query stays on REST.
+REST_ONLY = frozenset({"ContentNote"})
 MAX_UNKNOWN_VALUES = 1000  # distinct unknown picklist values listed per job (an org's own set)
 
 
@@ -77,7 +82,8 @@ class JobRunner:
 
     def run(self) -> None:
         sobjects = types_in_order(self.job.object_types)
-        first_run = not self.job.progress
+        # Nothing started yet (the start hands a new job its counts as pending entries).
+        first_run = all(entry["status"] == "pending" for entry in self.job.progress.values())
         for sobject in sobjects:
             self.job.progress.setdefault(sobject, empty_progress())
         self.deltas = delta.plans(self.job, sobjects)
@@ -179,6 +185,12 @@ class JobRunner:
         entry.setdefault("read_from", (self.client.server_time or timezone.now()).isoformat())
         entry["status"] = "in_progress"
         self._save_progress()
+        if chunks.should_split(self, sobject):
+            # Several workers import its Id ranges (engine/chunks.py): FannedOut until all are done.
+            chunks.fan_out(self, sobject, fields, custom)
+            entry["status"] = "done"
+            self._save_progress()
+            return
         fetch_more = ContentNoteFetcher(self.client) if sobject == "ContentNote" else None
         importer = BatchImporter(
             self.job,
@@ -208,19 +220,43 @@ class JobRunner:
         if sobject in self.deltas:
             self._import_delta(sobject, fields, importer, self.deltas[sobject])
             return
-        where = "WHERE IsDeleted = false"
-        last_id = self.job.progress[sobject]["last_id"]
-        if last_id:
-            where += f" AND Id > '{_soql_id(last_id)}'"  # after the last committed batch
-        soql = f"SELECT {', '.join(fields)} FROM {sobject} {where} ORDER BY Id"
         size = settings.SALESFORCE_BATCH_SIZE
         with BatchWriter(self._write_batch, threaded=not self.preview) as writer:
-            for page in self.client.query_pages(soql, query_all=importer.mapping.query_all):
+            for page in self._pages_after_cursor(sobject, fields, importer.mapping.query_all, writer):
                 for start in range(0, len(page), size):
                     self._check_cancel()
                     plan = importer.prepare(page[start : start + size])
                     self._check_cancel()  # preparing takes a while: look again before writing
                     writer.submit(importer, sobject, plan)
+
+    def _query_after_cursor(self, sobject: str, fields: list[str]) -> str:
+        where = "WHERE IsDeleted = false"
+        last_id = self.job.progress[sobject]["last_id"]
+        if last_id:
+            where += f" AND Id > '{_soql_id(last_id)}'"  # after the last committed batch
+        return f"SELECT {', '.join(fields)} FROM {sobject} {where} ORDER BY Id"
+
+    def _pages_after_cursor(self, sobject: str, fields: list[str], query_all: bool, writer):
+        """Bulk API 2.0 for a big object, REST otherwise, and REST from where Bulk got to
+        when Bulk refuses the query or its job fails at Salesforce."""
+        if self._wants_bulk(sobject):
+            try:
+                yield from bulk_pages(
+                    self.client, sobject, self._query_after_cursor(sobject, fields), query_all
+                )
+                return
+            except BulkUnavailable as exc:
+                writer.wait()  # every page handed out is committed: the cursor is exact again
+                self._job_warning(sobject, "", f"{exc}. Imported through the REST API instead.")
+        yield from self.client.query_pages(self._query_after_cursor(sobject, fields), query_all=query_all)
+
+    def _wants_bulk(self, sobject: str) -> bool:
+        threshold = settings.SALESFORCE_BULK_THRESHOLD
+        if not threshold or sobject in REST_ONLY:
+            return False
+        entry = self.job.progress[sobject]
+        done = entry["imported"] + entry["matched"] + entry["skipped"] + entry["errors"]
+        return (entry["total"] or 0) - done > threshold
 
     def _import_delta(
         self, sobject: str, fields: list[str], importer: BatchImporter, plan: delta.Delta
@@ -390,6 +426,7 @@ class JobRunner:
         self._save_progress()
 
     def _check_cancel(self) -> None:
+        budget.stop_at_reserve(self.client)  # FAILED, resumable, at the org's API reserve
         if self.heartbeat is not None and self.heartbeat.lost.is_set():
             raise LeaseLost
         if ImportJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists():

@@ -1,0 +1,220 @@
+"""Bulk API 2.0 in the importer: the same org imported through Bulk and through REST lands
+the same rows, buckets and problems; a refused or failed Bulk job falls back to REST."""
+
+import pytest
+
+from common.rls import org_context
+from salesforce_imports import services
+from salesforce_imports.bulk_query import records_from_csv
+from salesforce_imports.models import ImportedRecord, ImportJob, ImportProblem, JobStatus
+
+from .test_import_engine import FETCHED_TYPES, MODELS, run, start
+from .test_import_faults import assert_accounted, assert_no_duplicates
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BUCKETS = ("imported", "matched", "skipped", "errors", "warnings")
+# What a row is, without what differs between two CRM orgs (ids, org, owners, timestamps).
+UNCOMPARED = {"id", "org", "org_id", "created_at", "updated_at", "synced_at", "owner_id", "created_by_id"}
+
+
+def rows(profile):
+    """Every imported row by (model, Salesforce Id), as comparable values."""
+    with org_context(profile.org_id):
+        salesforce_ids = {
+            (sobject, object_id): sf_id
+            for sobject, object_id, sf_id in ImportedRecord.objects.values_list(
+                "salesforce_object_type", "object_id", "salesforce_id"
+            )
+        }
+        sobject_of = {}
+        for sobject, object_id in salesforce_ids:
+            sobject_of.setdefault(object_id, sobject)
+        found = {}
+        for model in MODELS:
+            local = [f.attname for f in model._meta.concrete_fields if f.attname not in UNCOMPARED]
+            foreign = [f.attname for f in model._meta.concrete_fields if f.is_relation and f.attname in local]
+            for values in model.objects.values("pk", *local):
+                pk = values.pop("pk")
+                sobject = sobject_of.get(pk)
+                key = salesforce_ids.get((sobject, pk), pk)
+                for name in foreign:  # a link compares as the Salesforce Id it points at
+                    target = values[name]
+                    values[name] = next((sf for (s, o), sf in salesforce_ids.items() if o == target), target)
+                if values.get("custom_fields"):  # a custom lookup's CRM id differs between orgs
+                    values["custom_fields"] = {
+                        name: {"salesforce_id": value["salesforce_id"]}
+                        if isinstance(value, dict) and "salesforce_id" in value
+                        else value
+                        for name, value in values["custom_fields"].items()
+                    }
+                found[(model.__name__, key)] = values
+        return found
+
+
+def problems(profile, job):
+    with org_context(profile.org_id):
+        return sorted(
+            ImportProblem.objects.filter(job_id=job.pk).values_list(
+                "object_type", "salesforce_id", "field", "severity"
+            )
+        )
+
+
+def buckets(job):
+    return {sobject: tuple(job.progress[sobject][b] for b in BUCKETS) for sobject in FETCHED_TYPES}
+
+
+def test_bulk_and_rest_land_the_same_rows_buckets_and_problems(
+    settings, sandbox_factory, make_member, api_for, connect
+):
+    sandbox = sandbox_factory(records=600, seed=11)
+    settings.SALESFORCE_BULK_POLL_SECONDS = 0.01
+    sandbox.set_faults(bulk_page_records=25)  # several result pages per object, downloaded at once
+    results = {}
+    for name, threshold in (("rest", 0), ("bulk", 1)):
+        settings.SALESFORCE_BULK_THRESHOLD = threshold or None
+        profile = make_member(org_name=f"{name} org", email=f"{name}@example.com")
+        api = api_for(profile)
+        connect(api)
+        sandbox.reset_stats()
+        job = run(profile, start(api))
+        assert job.status == JobStatus.COMPLETED, job.failure_reason
+        results[name] = (profile, job, sandbox.stats()["calls"])
+
+    (rest_profile, rest_job, rest_calls), (bulk_profile, bulk_job, bulk_calls) = (
+        results["rest"],
+        results["bulk"],
+    )
+    assert bulk_calls.get("bulk_create", 0) >= len(FETCHED_TYPES)  # every type went through Bulk
+    assert rest_calls.get("bulk_create", 0) == 0
+    assert buckets(bulk_job) == buckets(rest_job)
+    assert problems(bulk_profile, bulk_job) == problems(rest_profile, rest_job)
+    rest_rows, bulk_rows = rows(rest_profile), rows(bulk_profile)
+    assert bulk_rows.keys() == rest_rows.keys()
+    different = [key for key in rest_rows if rest_rows[key] != bulk_rows[key]]
+    assert not different, [
+        (key, {n: (v, bulk_rows[key][n]) for n, v in rest_rows[key].items() if bulk_rows[key][n] != v})
+        for key in different[:5]
+    ]
+
+
+def test_csv_rows_become_rest_shaped_records():
+    text = 'Id,Name,Product2.Name,IsActive\n"01t1",Widget,"Big, ""red""",true\n01t2,,,false\n'
+    records = records_from_csv(text, "Product2")
+    assert records == [
+        {
+            "Id": "01t1",
+            "Name": "Widget",
+            "Product2.Name": 'Big, "red"',
+            "IsActive": "true",
+            "attributes": {"type": "Product2"},
+        },
+        {
+            "Id": "01t2",
+            "Name": None,
+            "Product2.Name": None,
+            "IsActive": "false",
+            "attributes": {"type": "Product2"},
+        },
+    ]
+    with pytest.raises(ValueError):
+        records_from_csv("Id,Name\n01t1\n", "Product2")
+
+
+@pytest.fixture
+def bulk_connected(sandbox_factory, admin_api, connect, settings):
+    settings.SALESFORCE_BATCH_SIZE = 200
+    settings.SALESFORCE_BULK_THRESHOLD = 1  # every object (but notes) through Bulk
+    settings.SALESFORCE_BULK_POLL_SECONDS = 0.01
+    sandbox = sandbox_factory(records=1500, seed=11)
+    sandbox.set_faults(bulk_page_records=200)
+    assert connect(admin_api)["Location"].endswith("result=connected")
+    return sandbox
+
+
+def bulk_queries(sandbox) -> list[str]:
+    return [job.query_text for job in sandbox.app.bulk_jobs._jobs.values()]
+
+
+def test_a_failed_bulk_job_falls_back_to_rest_with_a_warning(bulk_connected, admin_api, admin_profile):
+    bulk_connected.set_faults(bulk_page_records=200, bulk_fail_next=1)  # the first object's job fails
+    job = run(admin_profile, start(admin_api))
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert_accounted(job, bulk_connected)
+    assert_no_duplicates(admin_profile)
+    with org_context(admin_profile.org_id):
+        warning = ImportProblem.objects.get(job_id=job.pk, message__contains="REST API instead")
+    assert warning.object_type == "Product2" and "Failed" in warning.message
+    calls = bulk_connected.stats()["calls"]
+    assert calls["bulk_create"] >= len(FETCHED_TYPES)  # the others went through Bulk
+    assert calls["query"] >= 1  # Product2 through REST
+
+
+def test_a_killed_bulk_import_resumes_without_fetching_committed_pages_again(
+    bulk_connected, admin_api, admin_profile, monkeypatch
+):
+    from salesforce_imports.engine import batch
+
+    job_id = start(admin_api)
+    real = batch.BatchImporter.prepare
+    calls = {"n": 0}
+
+    def crash_on_the_fifth_batch(self, records):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise SystemExit("worker killed")
+        return real(self, records)
+
+    monkeypatch.setattr(batch.BatchImporter, "prepare", crash_on_the_fifth_batch)
+    with pytest.raises(SystemExit), org_context(admin_profile.org_id):
+        services.run_import(job_id, runner="dead-host/1")
+    monkeypatch.setattr(batch.BatchImporter, "prepare", real)
+    with org_context(admin_profile.org_id):
+        crashed = ImportJob.objects.get(pk=job_id)
+    interrupted = next(s for s in FETCHED_TYPES if crashed.progress[s]["status"] == "in_progress")
+    cursor = crashed.progress[interrupted]["last_id"]
+    assert cursor  # some of its pages were committed
+    with org_context(admin_profile.org_id):
+        services.run_import(job_id, runner="dead-host/9", takeover_from="dead-host/1")
+        job = ImportJob.objects.get(pk=job_id)
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert job.skipped_count == 0  # nothing committed came again
+    resumed = [q for q in bulk_queries(bulk_connected) if f"FROM {interrupted} " in q]
+    assert len(resumed) == 2 and f"Id > '{cursor}'" in resumed[1]
+    assert_accounted(job, bulk_connected)
+    assert_no_duplicates(admin_profile)
+
+
+@pytest.mark.parametrize("bad_times", [1, 2], ids=["once-then-fine", "twice"])
+def test_a_cut_off_result_page_is_fetched_again_then_fails_the_job_clearly(
+    bulk_connected, admin_api, admin_profile, monkeypatch, bad_times
+):
+    from sfsandbox import bulk as sandbox_bulk
+
+    real = sandbox_bulk.csv_page
+    served = {"n": 0}
+
+    def cut_off_the_third_page(job, offset, max_records):
+        body, count, locator = real(job, offset, max_records)
+        served["n"] += 1
+        if 3 <= served["n"] < 3 + bad_times:
+            body = body[: len(body) // 2]  # the connection dropped mid-page
+        return body, count, locator
+
+    monkeypatch.setattr(sandbox_bulk, "csv_page", cut_off_the_third_page)
+    job = run(admin_profile, start(admin_api))
+    if bad_times == 1:
+        assert job.status == JobStatus.COMPLETED, job.failure_reason
+        assert_accounted(job, bulk_connected)
+    else:
+        assert job.status == JobStatus.FAILED
+        assert "malformed twice" in job.failure_reason
+        committed = job.imported_count + job.matched_count + job.error_count + job.skipped_count
+        assert committed > 0  # the pages before it stay
+        bulk_connected.app.bulk_jobs._jobs.clear()
+        monkeypatch.setattr(sandbox_bulk, "csv_page", real)
+        again = run(admin_profile, start(admin_api))
+        assert again.status == JobStatus.COMPLETED, again.failure_reason
+        assert_accounted(again, bulk_connected)
+    assert_no_duplicates(admin_profile)

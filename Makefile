@@ -11,7 +11,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1} \
 	SALESFORCE_CLIENT_ID=$${SALESFORCE_CLIENT_ID:-sfsandbox-client-id} \
 	SALESFORCE_CLIENT_SECRET=$${SALESFORCE_CLIENT_SECRET:-sfsandbox-client-secret}
 
-.PHONY: setup run test lint format bench clean
+.PHONY: setup run test lint format bench bench-load clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ format: setup
 
 bench: setup
 	$(PY) bench/import_bench.py
+
+bench-load: setup
+	$(PY) bench/poll_load.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -4,7 +4,8 @@ Prints (does not assert) the server-side time to build a 2,000-record page (quer
 JSON included) for the importer's queries (Account, Contact, Task with and without archived
 rows, ContentDocumentLink by note, one ContentNote body), a 1% mutation and the delta queries after
 it (changed since, deleted since), the same over HTTP from a separate server
-process, and that process's resident memory with a 1,000,000-record org.
+process, and that process's resident memory with a 1,000,000-record org; then the realistic
+profile: a REST page, and a Bulk job downloaded by locator and through resultPages.
 """
 
 from __future__ import annotations
@@ -188,48 +189,57 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def over_http(records: int) -> None:
+def _start_server(records: int, *extra: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - fixed argv: this interpreter and our module
-        [sys.executable, "-m", "sfsandbox", "--port", str(port), "--records", str(records)],
+        [sys.executable, "-m", "sfsandbox", "--port", str(port), "--records", str(records), *extra],
         stderr=subprocess.PIPE,
         text=True,
     )
-    try:
-        server.stderr.readline()  # "listening on ..." once the org is ready
-        url = f"http://127.0.0.1:{port}"
-        print(f"server process RSS after start: {_rss_mb(server.pid):.1f} MB")
-        verifier, challenge = pkce_pair()
-        redirect = "http://127.0.0.1/cb"
-        location = requests.post(
-            url + "/services/oauth2/authorize",
-            allow_redirects=False,
-            timeout=30,
-            data={
-                "response_type": "code",
-                "client_id": "sfsandbox-client-id",
-                "redirect_uri": redirect,
-                "code_challenge": challenge,
-                "decision": "allow",
-            },
-        )
-        code = location.headers["Location"].split("code=")[1].split("&")[0]
-        from urllib.parse import unquote
+    server.stderr.readline()  # "listening on ..." once the org is ready
+    return server, f"http://127.0.0.1:{port}"
 
-        tokens = requests.post(
-            url + "/services/oauth2/token",
-            timeout=30,
-            data={
-                "grant_type": "authorization_code",
-                "code": unquote(code),
-                "redirect_uri": redirect,
-                "client_id": "sfsandbox-client-id",
-                "client_secret": "sfsandbox-client-secret",
-                "code_verifier": verifier,
-            },
-        ).json()
-        session = LoopbackSession(url)
-        session.headers["Authorization"] = f"Bearer {tokens['access_token']}"
+
+def _login(url: str) -> LoopbackSession:
+    from urllib.parse import unquote
+
+    verifier, challenge = pkce_pair()
+    redirect = "http://127.0.0.1/cb"
+    location = requests.post(
+        url + "/services/oauth2/authorize",
+        allow_redirects=False,
+        timeout=30,
+        data={
+            "response_type": "code",
+            "client_id": "sfsandbox-client-id",
+            "redirect_uri": redirect,
+            "code_challenge": challenge,
+            "decision": "allow",
+        },
+    )
+    code = location.headers["Location"].split("code=")[1].split("&")[0]
+    tokens = requests.post(
+        url + "/services/oauth2/token",
+        timeout=30,
+        data={
+            "grant_type": "authorization_code",
+            "code": unquote(code),
+            "redirect_uri": redirect,
+            "client_id": "sfsandbox-client-id",
+            "client_secret": "sfsandbox-client-secret",
+            "code_verifier": verifier,
+        },
+    ).json()
+    session = LoopbackSession(url)
+    session.headers["Authorization"] = f"Bearer {tokens['access_token']}"
+    return session
+
+
+def over_http(records: int) -> None:
+    server, url = _start_server(records)
+    try:
+        print(f"server process RSS after start: {_rss_mb(server.pid):.1f} MB")
+        session = _login(url)
         soql = f"SELECT {ACCOUNT_FIELDS} FROM Account WHERE IsDeleted = false ORDER BY Id"
         for pause in (0.0, 0.1):
             start = time.perf_counter()
@@ -252,14 +262,77 @@ def over_http(records: int) -> None:
         server.wait(timeout=10)
 
 
+def realistic(records: int) -> None:
+    """The realistic profile over HTTP: a REST page, and one Contact Bulk job downloaded page
+    after page by locator, then in parallel through resultPages (gzip, as requests asks)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    server, url = _start_server(records, "--profile", "realistic")
+    try:
+        session = _login(url)
+        base = url + "/services/data/v62.0"
+        soql = f"SELECT {CONTACT_FIELDS} FROM Contact"
+        start = time.perf_counter()
+        page = session.get(base + "/query/", params={"q": soql}, timeout=120).json()
+        print(
+            f"realistic: REST Contact page of {len(page['records']):,} rows in "
+            f"{(time.perf_counter() - start) * 1000:.0f} ms (client-side)"
+        )
+        start = time.perf_counter()
+        job = session.post(
+            base + "/jobs/query", json={"operation": "query", "query": soql}, timeout=60
+        ).json()
+        while session.get(base + f"/jobs/query/{job['id']}", timeout=60).json()["state"] != "JobComplete":
+            time.sleep(0.5)
+        waited = time.perf_counter() - start
+        rows = 0
+        start = time.perf_counter()
+        locator = None
+        while locator != "null":
+            params = {"locator": locator} if locator else {}
+            result = session.get(base + f"/jobs/query/{job['id']}/results", params=params, timeout=300)
+            rows += int(result.headers["Sforce-NumberOfRecords"])
+            locator = result.headers["Sforce-Locator"]
+        serial = time.perf_counter() - start
+        start = time.perf_counter()
+        urls, next_url = [], f"/services/data/v62.0/jobs/query/{job['id']}/resultPages"
+        while next_url:
+            answer = session.get(url + next_url, timeout=60).json()
+            urls += [item["resultUrl"] for item in answer["resultPages"]]
+            next_url = answer["nextRecordsUrl"]
+
+        def fetch(result_url: str) -> int:
+            return int(session.get(url + result_url, timeout=300).headers["Sforce-NumberOfRecords"])
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            parallel_rows = sum(pool.map(fetch, urls))
+        parallel = time.perf_counter() - start
+        print(
+            f"realistic: Bulk job of {rows:,} Contacts complete after {waited:.1f} s; "
+            f"downloaded by locator in {serial:.1f} s ({rows / serial:,.0f} rows/s), "
+            f"through resultPages ({len(urls)} URLs, 4 at a time) in {parallel:.1f} s "
+            f"({parallel_rows / parallel:,.0f} rows/s)"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument(
+        "--only-realistic", action="store_true", help="only the realistic profile's REST and Bulk figures"
+    )
     args = parser.parse_args()
+    if args.only_realistic:
+        realistic(args.records)
+        return
     in_process(args.records)
     history(args.records)
     delta(args.records)
     over_http(args.records)
+    realistic(args.records)
 
 
 if __name__ == "__main__":

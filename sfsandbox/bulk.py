@@ -133,6 +133,10 @@ class BulkJobs:
             self._jobs[job_id[:15]] = job
         return job
 
+    def all(self) -> list[QueryJob]:
+        with self._lock:
+            return list(self._jobs.values())
+
     def get(self, job_id: str) -> QueryJob | None:
         return self._jobs.get(job_id[:15])
 

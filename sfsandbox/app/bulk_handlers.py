@@ -24,6 +24,9 @@ class BulkHandlers:
     # -- Bulk API 2.0 --------------------------------------------------------------------
     def bulk_query(self, environ, method, version, parts, params) -> Response:
         if not parts:
+            if method == "GET":  # query_get_all_jobs.htm: every query job, one page here
+                jobs = [job.info(self.org.user_id) for job in self.bulk_jobs.all()]
+                return _json(200, {"done": True, "records": jobs, "nextRecordsUrl": None})
             if method != "POST":
                 return rest_error(405, "METHOD_NOT_ALLOWED", "HTTP Method not allowed")
             return self.bulk_create(environ, version)

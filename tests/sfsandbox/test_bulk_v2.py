@@ -264,3 +264,16 @@ def test_simple_salesforce_bulk2_waits_through_the_states_and_reads_gzip(org):
         assert sf.bulk2.Contact._client.abort_job(job["id"], True)["state"] == "Aborted"
     finally:
         org.set_faults({})
+
+
+def test_all_query_jobs(bulk):
+    # query_get_all_jobs.htm: {"done", "records": [job info...], "nextRecordsUrl"}.
+    sandbox, session = bulk
+    job = create(sandbox, session, "SELECT Id FROM Lead").json()
+    listed = session.get(sandbox.url + f"{V}/jobs/query", timeout=10).json()
+    assert listed["done"] is True and listed["nextRecordsUrl"] is None
+    mine = [item for item in listed["records"] if item["id"] == job["id"]]
+    assert len(mine) == 1 and mine[0]["object"] == "Lead" and mine[0]["jobType"] == "V2Query"
+    assert session.delete(sandbox.url + f"{V}/jobs/query/{job['id']}", timeout=10).status_code == 204
+    listed = session.get(sandbox.url + f"{V}/jobs/query", timeout=10).json()
+    assert job["id"] not in {item["id"] for item in listed["records"]}

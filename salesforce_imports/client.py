@@ -30,7 +30,7 @@ from simple_salesforce.exceptions import (
 )
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from . import oauth, tokens
+from . import answers, oauth, tokens
 from .models import SalesforceConnection
 from .transport import http_session
 
@@ -61,6 +61,8 @@ def is_transient(exc: BaseException) -> bool:
         return True
     if isinstance(exc, oauth.SalesforceUnavailable):  # the token endpoint during a refresh
         return True
+    if isinstance(exc, answers.SalesforceBadAnswer):  # HTML, cut-off JSON: yes; foreign URLs: never
+        return exc.transient
     if isinstance(exc, SalesforceGeneralError):
         return exc.status >= 500
     if isinstance(exc, SalesforceRefusedRequest):
@@ -147,6 +149,8 @@ class SalesforceClient:
         self.api_calls += 1
         try:
             return operation(sf)
+        except requests.exceptions.JSONDecodeError as exc:  # a 200 whose body is not JSON
+            raise answers.from_unparsable(exc) from None
         except SalesforceRefusedRequest as exc:
             if _is_daily_limit(exc):
                 raise DailyLimitExceeded(
@@ -216,7 +220,11 @@ class SalesforceClient:
 
     def _pages(self, soql: str, query_all: bool = False, on_total=None) -> Iterator[list[dict]]:
         # queryAll also returns archived activities (and deleted rows, which the WHERE drops).
-        result = self.call(lambda sf: sf.query(soql, include_deleted=query_all))
+        # Each page is checked inside the call, so a malformed one is asked for again.
+        def checked(page):
+            return answers.query_page(page, self.connection.instance_url)
+
+        result = self.call(lambda sf: checked(sf.query(soql, include_deleted=query_all)))
         if on_total is not None:
             on_total(result.get("totalSize") or 0)  # a delta needs no COUNT() call of its own
         while True:
@@ -225,7 +233,9 @@ class SalesforceClient:
                 return
             next_url = result["nextRecordsUrl"]
             try:
-                result = self.call(lambda sf, url=next_url: sf.query_more(url, identifier_is_url=True))
+                result = self.call(
+                    lambda sf, url=next_url: checked(sf.query_more(url, identifier_is_url=True))
+                )
             except SalesforceMalformedRequest as exc:
                 if _error_code(exc)[0] == "INVALID_QUERY_LOCATOR":
                     raise QueryLocatorLost from None

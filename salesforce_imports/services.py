@@ -8,7 +8,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import leases, tokens
+from . import answers, leases, tokens
 from .client import DailyLimitExceeded, SalesforceClient
 from .engine.finish import finish
 from .engine.heartbeat import Heartbeat
@@ -147,7 +147,7 @@ def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> st
         return Claim.HELD
     except Cancelled:
         finish(job, JobStatus.CANCELLED)
-    except (DailyLimitExceeded, tokens.ConnectionLost) as exc:
+    except (DailyLimitExceeded, tokens.ConnectionLost, answers.SalesforceBadAnswer) as exc:
         finish(job, JobStatus.FAILED, str(exc))
     except SalesforceConnection.DoesNotExist:
         finish(job, JobStatus.FAILED, "Salesforce was disconnected during the import.")

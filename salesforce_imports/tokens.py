@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import oauth
+from . import answers, oauth
 from .models import SalesforceConnection
 
 logger = logging.getLogger(__name__)
@@ -63,12 +63,13 @@ def refresh(connection_id, stale_access_token: str | None) -> SalesforceConnecti
                     f"Salesforce refused the refresh token ({exc.description or exc.error}): connect again."
                 )
             else:
-                if body.get("instance_url") and not oauth.is_valid_instance_url(body["instance_url"]):
-                    lost_reason = "Salesforce returned an instance URL that is not a Salesforce host."
-                else:
-                    store_token_response(connection, body)
-                    connection.save()
-                    return connection
+                if "instance_url" in body:
+                    # The same rule as at connect time. A refusal leaves the connection as it
+                    # was (its tokens still work on the trusted instance) and fails this job.
+                    answers.checked_instance_url(body["instance_url"])
+                store_token_response(connection, body)
+                connection.save()
+                return connection
     # Outside the transaction, so that marking the connection inactive sticks.
     mark_inactive(connection_id, lost_reason)
     raise ConnectionLost(lost_reason)

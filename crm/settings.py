@@ -204,6 +204,8 @@ SALESFORCE_BULK_TIMEOUT_SECONDS = env.int("SALESFORCE_BULK_TIMEOUT_SECONDS", def
 SALESFORCE_MAX_ATTEMPTS = env.int("SALESFORCE_MAX_ATTEMPTS", default=6)
 SALESFORCE_RETRY_BASE_SECONDS = env.float("SALESFORCE_RETRY_BASE_SECONDS", default=1.0)
 SALESFORCE_RETRY_MAX_SECONDS = env.float("SALESFORCE_RETRY_MAX_SECONDS", default=60.0)
+# Share of the org's DailyApiRequests an import leaves to the company's other integrations (budget.py).
+SALESFORCE_API_RESERVE_PERCENT = env.int("SALESFORCE_API_RESERVE_PERCENT", default=20)
 # A running import's heartbeat thread reports this often, whatever the import is doing (a
 # slow Salesforce call is not death). A job silent for IMPORT_JOB_LEASE_SECONDS is queued
 # again by the sweep that every worker runs each IMPORT_SWEEP_SECONDS and taken over: a dead

@@ -11,6 +11,7 @@ import contextlib
 import contextvars
 import logging
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -35,6 +36,9 @@ from .models import SalesforceConnection
 from .transport import http_session
 
 logger = logging.getLogger(__name__)
+
+
+_API_USAGE = re.compile(r"api-usage=(\d+)/(\d+)")
 
 
 class DailyLimitExceeded(Exception):
@@ -90,6 +94,8 @@ class SalesforceClient:
         self._described: dict[str, dict[str, dict]] = {}
         # Salesforce's clock (its responses' Date header): "changed since" is asked in its time.
         self.server_time: datetime | None = None
+        # (used, max) of the org's daily API requests, from the latest Sforce-Limit-Info (budget.py).
+        self.api_usage: tuple[int, int] | None = None
 
     # -- session -------------------------------------------------------------------------
     def _salesforce(self) -> Salesforce:
@@ -107,12 +113,21 @@ class SalesforceClient:
             )
             self._sf.headers["Sforce-Query-Options"] = f"batchSize={settings.SALESFORCE_BATCH_SIZE}"
             self._sf.session.hooks.setdefault("response", []).append(self._note_server_time)
+            self._sf.session.hooks["response"].append(self._note_api_usage)
         return self._sf
 
     def _note_server_time(self, response, *args, **kwargs):
         # No or an odd Date header: the job falls back to our own clock.
         with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
             self.server_time = parsedate_to_datetime(response.headers["Date"])
+        return response
+
+    def _note_api_usage(self, response, *args, **kwargs):
+        # Every REST response says "Sforce-Limit-Info: api-usage=used/max"; the engine's
+        # cancel check stops the job at the org's reserve (budget.stop_at_reserve).
+        found = _API_USAGE.search(response.headers.get("Sforce-Limit-Info") or "")
+        if found:
+            self.api_usage = (int(found.group(1)), int(found.group(2)))
         return response
 
     def _refresh(self) -> None:

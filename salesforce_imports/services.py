@@ -8,7 +8,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import answers, leases, tokens
+from . import answers, budget, leases, tokens
 from .client import DailyLimitExceeded, SalesforceClient
 from .engine.finish import finish
 from .engine.heartbeat import Heartbeat
@@ -34,6 +34,14 @@ class JobAlreadyActive(ImportRequestError):
     def __init__(self, job):
         self.job = job
         super().__init__("An import is already running for this org.")
+
+
+class OverBudget(ImportRequestError):
+    """The job would leave less than the org's API reserve (NOTES 8.8); the figures are on it."""
+
+    def __init__(self, estimate: budget.Estimate):
+        self.estimate = estimate
+        super().__init__(estimate.reason)
 
 
 def validate_types(object_types) -> list[str]:
@@ -68,6 +76,7 @@ def start_import(
     connection = SalesforceConnection.objects.filter(org_id=org_id).first()
     if connection is None or not connection.is_active:
         raise NotConnected("Salesforce is not connected: connect it first.")
+    estimate = check_budget(connection, types)
     try:
         with transaction.atomic():
             job = ImportJob.objects.create(
@@ -78,12 +87,28 @@ def start_import(
                 update_changed=bool(update_changed),
                 started_by=started_by,
                 created_by_id=started_by.user_id if started_by else None,
+                **budget.job_fields(estimate),  # the counts made for the estimate, and their calls
             )
+            budget.note_on_job(job, estimate)
     except IntegrityError:
         raise JobAlreadyActive(active_job(org_id)) from None
     if dispatch:
         transaction.on_commit(lambda: enqueue(job))
     return job
+
+
+def check_budget(connection, types: list[str]) -> budget.Estimate:
+    """Estimate the job's API calls against the org's reserve; refuse what would eat into it."""
+    running = active_job(connection.org_id)
+    if running is not None:  # spend no API calls on a start that would be a 409
+        raise JobAlreadyActive(running)
+    try:
+        estimate = budget.estimate(connection, types)
+    except tokens.ConnectionLost as exc:
+        raise NotConnected(f"Salesforce is not connected: {exc}") from None
+    if not estimate.allowed:
+        raise OverBudget(estimate)
+    return estimate
 
 
 def _import_task():

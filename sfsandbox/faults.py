@@ -34,6 +34,7 @@ class Faults:
     # -- end of hostile answers
     latency_ms: int = 0  # added to every API call
     daily_limit: int = DEFAULT_DAILY_LIMIT  # DailyApiRequests Max; 403 once used up
+    limits_broken: int | None = None  # /limits: 1 a 404, 2 no DailyApiRequests, 3 Max not a number
     # What a real org costs (sfsandbox/costs.py): its names sit beside the faults' in a spec.
     costs: cost_model.Costs = field(default_factory=cost_model.Costs)
 

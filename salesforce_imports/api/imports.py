@@ -11,6 +11,7 @@ from common.schema import ErrorDetailSerializer
 
 from .. import problems_csv, selectors, services, undo
 from ..models import JobStatus
+from .budget import over_budget_response
 from .serializers import JobSerializer, JobSummarySerializer, ProblemSerializer, StartImportSerializer
 
 JOB_ALREADY_ACTIVE = inline_serializer(
@@ -50,6 +51,8 @@ class StartImportView(APIView):
         except services.JobAlreadyActive as exc:
             body = {"detail": str(exc), "job": str(exc.job.pk) if exc.job else None}
             return Response(body, status=status.HTTP_409_CONFLICT)
+        except services.OverBudget as exc:  # the figures with the refusal (NOTES 8.8)
+            return over_budget_response(exc)
         except services.ImportRequestError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import connection, imports, owner_mapping
+from . import budget, connection, imports, owner_mapping
 from . import value_mappings as value_mappings_api
 
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("disconnect/", connection.DisconnectView.as_view(), name="sf-disconnect"),
     path("import/", imports.StartImportView.as_view(), name="sf-import-start"),
     path("import/history/", imports.JobHistoryView.as_view(), name="sf-import-history"),
+    path("import/estimate/", budget.EstimateView.as_view(), name="sf-import-estimate"),
     path("import/<uuid:job_id>/", imports.JobDetailView.as_view(), name="sf-import-detail"),
     path("import/<uuid:job_id>/errors/", imports.JobProblemsView.as_view(), name="sf-import-problems"),
     path("import/<uuid:job_id>/cancel/", imports.CancelJobView.as_view(), name="sf-import-cancel"),

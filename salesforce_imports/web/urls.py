@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import connection_views, import_views
+from . import budget_views, connection_views, import_views
 
 urlpatterns = [
     path("settings/salesforce", connection_views.connection_page, name="salesforce-settings"),
@@ -18,6 +18,11 @@ urlpatterns = [
         name="salesforce-value-mapping",
     ),
     path("settings/salesforce/import/history", import_views.history_page, name="salesforce-history"),
+    path(
+        "settings/salesforce/import/estimate",
+        budget_views.import_estimate,
+        name="salesforce-import-estimate",
+    ),
     path("settings/salesforce/import/<uuid:job_id>", import_views.job_page, name="salesforce-job"),
     path(
         "settings/salesforce/import/<uuid:job_id>/progress",

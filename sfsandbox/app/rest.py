@@ -57,7 +57,7 @@ class RestHandlers:
             )
         head = parts[0]
         if head == "limits" and len(parts) == 1:
-            return _json(200, self.limits())
+            return self.limits_answer()
         if head == "sobjects":
             return self.sobjects(version, parts[1:], params)
         if head in ("query", "queryAll"):
@@ -65,6 +65,17 @@ class RestHandlers:
         if head == "jobs" and len(parts) >= 2 and parts[1] == "query":
             return self.bulk_query(environ, method, version, parts[2:], params)
         return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+
+    def limits_answer(self) -> Response:
+        """/limits, or one of the odd answers a client must survive (the limits_broken fault)."""
+        broken, body = self.ledger.faults.limits_broken, self.limits()
+        if broken == 1:
+            return rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+        if broken == 2:
+            body.pop("DailyApiRequests")
+        if broken == 3:
+            body["DailyApiRequests"]["Max"] = "unlimited"
+        return _json(200, body)
 
     def limits(self) -> dict:
         daily = self.ledger.faults.daily_limit

@@ -9,7 +9,7 @@ from django.test import Client
 
 from common.models import Role
 from common.rls import org_context
-from salesforce_imports import services
+from salesforce_imports import budget, services
 from salesforce_imports.models import CustomFieldDefinition, ImportJob, SalesforceConnection
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,6 +94,8 @@ def connection(admin_profile, monkeypatch):
     """An active connection (no Salesforce is called: the queued job is never run here)."""
     queued = []
     monkeypatch.setattr(services, "enqueue", lambda job: queued.append(job.pk))
+    # Nor for the start's API budget (test_api_budget.py tests it against the sandbox).
+    monkeypatch.setattr(budget, "estimate", lambda connection, types: budget.Estimate(object_types=types))
     with org_context(admin_profile.org_id):
         SalesforceConnection.objects.create(
             org_id=admin_profile.org_id, instance_url="https://acme.my.salesforce.com", is_active=True

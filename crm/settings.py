@@ -79,6 +79,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'crm.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A persistent connection is checked before its first use in each request or task, so one
+# that a database restart or failover killed is replaced instead of failing that request.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes a batch.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -174,6 +177,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_DISABLE_PREFETCH = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses the broker lets its running tasks finish (Celery 6 would cancel the
+# late-acknowledged ones): imports and undos acknowledge at start and need no broker to end.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 
 # Salesforce connection (see README "Connect a real Salesforce org").
 TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
@@ -217,6 +223,9 @@ IMPORT_SWEEP_SECONDS = env.float("IMPORT_SWEEP_SECONDS", default=30.0)
 # A re-import asks for records changed since the last completed import of their type, minus
 # this margin (clock skew between Salesforce and us, records changed while it ran).
 IMPORT_DELTA_MARGIN_SECONDS = env.int("IMPORT_DELTA_MARGIN_SECONDS", default=300)
+# An import whose database connection was lost is run again from its cursor this many
+# times, 1, 2, 4, 8, 16 then 30 s apart (about three minutes for 10), then fails (tasks.py).
+IMPORT_DATABASE_RETRIES = env.int("IMPORT_DATABASE_RETRIES", default=10)
 if IMPORT_JOB_LEASE_SECONDS < 3 * IMPORT_HEARTBEAT_SECONDS:
     raise environ.ImproperlyConfigured(
         "IMPORT_JOB_LEASE_SECONDS must be at least three IMPORT_HEARTBEAT_SECONDS."

@@ -5,6 +5,7 @@ import os
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.conf import settings
 from django.db import connections
 
 from common.rls import org_context
@@ -16,8 +17,7 @@ from .leases import DATABASE_GONE
 logger = logging.getLogger(__name__)
 
 # The database went away under a job (leases.DATABASE_GONE): it is run again from its
-# cursor once the database answers, after a growing pause.
-DATABASE_RETRIES = 10  # 1, 2, 4, 8, 16 then 30 s apart: about three minutes in all
+# cursor once the database answers, after a growing pause (IMPORT_DATABASE_RETRIES tries).
 DATABASE_RETRY_MAX_SECONDS = 30
 
 
@@ -57,16 +57,16 @@ def run_undo_task(self, job_id: str, org_id: str, takeover_from: str | None = No
 
 def retry_when_the_database_is_back(task, exc: Exception, job_id: str, org_id: str, runner: str) -> None:
     """Queue the job again for this runner after a backoff (Celery's retry); after
-    DATABASE_RETRIES attempts it fails, clearly, if the database lets us say so. Meanwhile
+    IMPORT_DATABASE_RETRIES attempts it fails, clearly, if the database lets us say so. Meanwhile
     the job stays IN_PROGRESS and silent, so should this worker die the sweep takes it."""
     # Django would hand the broken connection to the next task of this process.
     connections.close_all()
     attempt = task.request.retries + 1
-    if attempt > DATABASE_RETRIES:
+    if attempt > settings.IMPORT_DATABASE_RETRIES:
         logger.error("Import %s: the database failed %d times running it; giving up.", job_id, attempt)
         reason = (
-            f"The database connection failed {attempt} times in a row ({type(exc).__name__}): "
-            "import again to resume."
+            f"The database connection was lost ({type(exc).__name__}) on each of {attempt} attempt(s): "
+            "import again to go on from what was committed."
         )
         try:
             with org_context(org_id):
@@ -83,7 +83,7 @@ def retry_when_the_database_is_back(task, exc: Exception, job_id: str, org_id: s
         str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "",
         countdown,
         attempt,
-        DATABASE_RETRIES,
+        settings.IMPORT_DATABASE_RETRIES,
     )
     # takeover_from: the job still names this runner, whose run has stopped.
     raise task.retry(

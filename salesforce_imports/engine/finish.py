@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 
 from ..models import ImportJob, ImportProblem, JobMode, JobStatus, SalesforceUser, Severity
@@ -58,11 +59,12 @@ def fail_if_still_held(job_id, runner: str, reason: str) -> bool:
     failing under it). Conditional on the runner, so a job another worker took over
     meanwhile is left to it; the counters are those committed."""
     now = timezone.now()
-    if not ImportJob.objects.filter(
-        pk=job_id, runner=runner, status__in=(JobStatus.PENDING, JobStatus.IN_PROGRESS)
-    ).update(status=JobStatus.FAILED, updated_at=now):
-        return False
-    finish(ImportJob.objects.get(pk=job_id), JobStatus.FAILED, reason)
+    with transaction.atomic():  # nobody sees it FAILED without its reason
+        if not ImportJob.objects.filter(
+            pk=job_id, runner=runner, status__in=(JobStatus.PENDING, JobStatus.IN_PROGRESS)
+        ).update(status=JobStatus.FAILED, updated_at=now):
+            return False
+        finish(ImportJob.objects.get(pk=job_id), JobStatus.FAILED, reason)
     return True
 
 

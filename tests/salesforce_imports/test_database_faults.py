@@ -56,8 +56,9 @@ def slow_org(sandbox_factory, admin_api, connect, settings):
 def start_worker(tmp_path):
     workers = []
 
-    def start_one(sandbox, database_port: int = 5432) -> WorkerProcess:
+    def start_one(sandbox, database_port: int = 5432, **settings) -> WorkerProcess:
         env = worker_env(sandbox) | {"DATABASE_URL": worker_database_url(database_port)}
+        env |= {name: str(value) for name, value in settings.items()}
         worker = WorkerProcess(env, tmp_path / f"worker-{len(workers)}.log", "dbfaults")
         workers.append(worker)
         return worker.start()
@@ -157,3 +158,30 @@ def test_postgres_gone_for_seconds(slow_org, admin_api, admin_profile, start_wor
             f"\n  PostgreSQL gone 4 s ({dropped} connections cut): import going again "
             f"{recovered_after:.1f} s after it came back"
         )
+
+
+def test_out_of_retries_the_job_fails_clearly_and_a_rerun_completes(
+    slow_org, admin_api, admin_profile, start_worker
+):
+    worker = start_worker(slow_org, IMPORT_DATABASE_RETRIES=0)  # the first loss is the last
+    job_id = start(admin_api, ALL)
+    wait_for(admin_api, job_id, lambda b: b["imported_count"] > 200)
+    assert terminate_the_writer_while_it_writes()["terminated"]
+    body = wait_for(admin_api, job_id, lambda b: b["status"] not in ("PENDING", "IN_PROGRESS"))
+    assert body["status"] == "FAILED", worker.log()
+    reason = body["failure_reason"]
+    assert reason.startswith("The database connection was lost (") and "each of 1 attempt(s)" in reason, (
+        reason
+    )
+    failed = job_row(admin_profile, job_id)
+    assert 0 < failed.imported_count < failed.total_records  # it stopped part way
+    assert_no_duplicates(admin_profile)  # what it committed, whole batches, and nothing else
+
+    slow_org.set_faults(latency_ms=0)
+    rerun_id = start(admin_api, ALL)
+    finished(admin_api, rerun_id, worker)
+    rerun = job_row(admin_profile, rerun_id)
+    assert_accounted(rerun, slow_org)
+    assert_no_duplicates(admin_profile)
+    # Every record the failed job committed is known now; nothing it did not commit is.
+    assert rerun.skipped_count == failed.imported_count + failed.matched_count

@@ -184,6 +184,16 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Salesforce connection (see README "Connect a real Salesforce org").
 TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
 SALESFORCE_CLIENT_ID = env.str("SALESFORCE_CLIENT_ID", default="")
+# Only the chunks of a scaled-out import (IMPORT_PARALLELISM) keep results: a chord fires
+# its body once every member has reported, through the result backend. Redis when the
+# broker is Redis (the same database), else files beside the embedded broker's.
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+else:
+    _results_dir = VAR_DIR / "celery" / "results"
+    _results_dir.mkdir(parents=True, exist_ok=True)
+    CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=f"file://{_results_dir}")
+CELERY_RESULT_EXPIRES = 24 * 3600
 SALESFORCE_CLIENT_SECRET = env.str("SALESFORCE_CLIENT_SECRET", default="")
 SALESFORCE_LOGIN_URL = env.str("SALESFORCE_LOGIN_URL", default="https://login.salesforce.com")
 SALESFORCE_REDIRECT_URI = env.str(
@@ -234,6 +244,11 @@ if IMPORT_JOB_LEASE_SECONDS < 3 * IMPORT_HEARTBEAT_SECONDS:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+# Scale-out (PostgreSQL only, not previews or delta re-imports): an object type with more
+# than IMPORT_CHUNK_MIN_RECORDS records is split into IMPORT_PARALLELISM Id ranges that
+# several workers import at once (engine/chunks.py). 1 keeps every import in one runner.
+IMPORT_PARALLELISM = env.int("IMPORT_PARALLELISM", default=1)
+IMPORT_CHUNK_MIN_RECORDS = env.int("IMPORT_CHUNK_MIN_RECORDS", default=20000)
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

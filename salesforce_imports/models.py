@@ -223,6 +223,51 @@ class ImportProblem(models.Model):
         return f"{self.severity}: {self.object_type} {self.salesforce_id}: {self.message[:60]}"
 
 
+class ChunkStatus(models.TextChoices):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ImportChunk(BaseOrgModel):
+    """One Salesforce Id range of one object type of a job, imported by whichever worker
+    claims it (IMPORT_PARALLELISM > 1, engine/chunks.py). Its lease works like the job's:
+    `runner` and `heartbeat_at`, taken by one conditional UPDATE; `last_id` is its resume
+    cursor; its counters are also added to the job's in every batch's transaction."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
+    sobject = models.CharField(max_length=40)
+    number = models.PositiveSmallIntegerField()
+    # [id_from, id_to) in Salesforce's Id order; "" is open (below the first, above the last).
+    id_from = models.CharField(max_length=18, blank=True)
+    id_to = models.CharField(max_length=18, blank=True)
+    status = models.CharField(max_length=12, choices=ChunkStatus.choices, default=ChunkStatus.PENDING)
+    last_id = models.CharField(max_length=18, blank=True)
+    imported = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    api_calls = models.PositiveIntegerField(default=0)
+    # [[Salesforce field, value, CRM value it got, records]]: merged into the job's
+    # unknown_values by the runner that continues the job once every chunk is done.
+    unknown_values = models.JSONField(default=list, blank=True)
+    failure_reason = models.TextField(blank=True)
+    runner = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "sobject", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "sobject", "number"], name="import_chunk_unique_number")
+        ]
+
+    def __str__(self):
+        return f"{self.sobject} chunk {self.number} of {self.job_id} ({self.status})"
+
+
 from .org_metadata import (  # noqa: E402 - models of this app kept in their own module
     CustomFieldDefinition,
     ImportPreferences,
@@ -232,7 +277,9 @@ from .org_metadata import (  # noqa: E402 - models of this app kept in their own
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "ChunkStatus",
     "CustomFieldDefinition",
+    "ImportChunk",
     "ImportJob",
     "ImportPreferences",
     "ImportProblem",

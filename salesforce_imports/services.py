@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from . import answers, budget, leases, tokens
 from .client import DailyLimitExceeded, SalesforceClient
+from .engine.chunks import FannedOut
 from .engine.finish import finish
 from .engine.heartbeat import Heartbeat
 from .engine.job import Cancelled, JobRunner, LeaseLost
@@ -167,6 +168,10 @@ def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> st
                 raise Cancelled
             connection = SalesforceConnection.objects.get(org_id=job.org_id)
             JobRunner(job, SalesforceClient(connection), runner, heartbeat).run()
+    except FannedOut:
+        # An object's chunks went to the workers (engine/chunks.py); the job is theirs now,
+        # and continue_import_task (or the sweep) takes it back when they are done.
+        return Claim.TAKEN
     except LeaseLost:
         logger.warning("Import %s was taken over by another worker; this one stops.", job_id)
         return Claim.HELD

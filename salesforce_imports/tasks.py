@@ -11,6 +11,7 @@ from django.db import connections
 from common.rls import org_context
 
 from . import owners, services, undo
+from .engine import chunk_runner, chunks
 from .engine.finish import fail_if_still_held
 from .leases import DATABASE_GONE
 
@@ -53,6 +54,30 @@ def run_undo_task(self, job_id: str, org_id: str, takeover_from: str | None = No
         outcome = undo.run_undo(job_id, runner=runner, takeover_from=takeover_from)
     if outcome == services.Claim.HELD:
         logger.info("Undo of import %s is held by a live runner; nothing to do here.", job_id)
+
+
+# A chord member (engine/chunks.py): it keeps its result, which the chord's body waits for.
+# Acknowledged at start like the import: a chunk whose worker dies is found by its stale
+# heartbeat and dispatched again by the runner that takes the job back after the sweep.
+@shared_task(bind=True, acks_late=False, ignore_result=False)
+def import_chunk_task(self, chunk_id: str, org_id: str, marker: str, fields: list, custom: list) -> str:
+    runner = f"{runner_prefix(self.request.hostname or 'local')}{os.getpid()}"
+    with org_context(org_id):
+        outcome = chunk_runner.run_chunk(chunk_id, runner, marker, fields, custom)
+    connections.close_all()  # a failed chunk may have left a broken connection behind
+    return outcome
+
+
+# The chord's body: it may fire with chunks not done (a member found its chunk held) and
+# never fires if a member died, so the chunk rows decide, and the sweep covers the rest.
+@shared_task(acks_late=False, ignore_result=True)
+def continue_import_task(job_id: str, org_id: str, sobject: str, marker: str):
+    with org_context(org_id):
+        if not chunks.may_continue(job_id, sobject):
+            logger.info("Import %s: %s chunks not all ended (or taken back); not going on.", job_id, sobject)
+            return
+    # The import task takes the job back from the chunks (the marker) and goes on.
+    run_import_task.delay(job_id, org_id, takeover_from=marker)
 
 
 def retry_when_the_database_is_back(task, exc: Exception, job_id: str, org_id: str, runner: str) -> None:

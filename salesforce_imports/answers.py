@@ -20,6 +20,7 @@ import re
 from urllib.parse import urlsplit
 
 import requests
+from django.conf import settings
 
 from . import oauth
 
@@ -128,9 +129,12 @@ def _port(parts) -> int | None:
 
 
 def _malformed(what: str) -> SalesforceBadAnswer:
-    # Seen by the job only once every retry got the same: say so, and what to do.
+    # The job sees it only once the client's retries (SalesforceClient.call) all got the
+    # same: say so, and what to do.
+    tries = settings.SALESFORCE_MAX_ATTEMPTS
+    asked = "once" if tries == 1 else f"{tries} times"
     return SalesforceBadAnswer(
-        f"Salesforce answered with {what}, on every retry. The import stopped; run it again "
+        f"Salesforce answered with {what} (asked {asked}). The import stopped; run it again "
         f"later: it resumes after the last saved batch.",
         transient=True,
     )

@@ -7,6 +7,8 @@ The job row, not the message, says what is to be done: the sweep that every work
 acknowledged its message when it started, so it needs nothing from the broker to end.
 """
 
+import os
+import shutil
 import socket
 import subprocess
 import time
@@ -24,7 +26,7 @@ from .test_import_faults import assert_accounted, assert_no_duplicates
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
-REDIS_SERVER = "/usr/bin/redis-server"
+REDIS_SERVER = shutil.which("redis-server")  # Debian's package, which the Redis the suite needs comes with
 
 
 def free_port() -> int:
@@ -84,6 +86,10 @@ class RedisServer:
 
 @pytest.fixture
 def broker(tmp_path):
+    if REDIS_SERVER is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but redis-server is not installed")
+        pytest.skip("redis-server is not installed")
     server = RedisServer(free_port(), tmp_path / "redis.log").start()
     with use_broker(server.url):  # the web side (this process) publishes to it
         yield server

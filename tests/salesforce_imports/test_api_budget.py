@@ -148,6 +148,12 @@ def test_a_start_that_would_eat_into_the_reserve_is_refused_with_the_figures(
     shown = page.get("/settings/salesforce/import/estimate", {"object_types": TYPES}).content.decode()
     assert "Start would be refused" in shown and f"of the org&#x27;s {daily} daily API requests" in shown
 
+    # A day's requests used up: Salesforce refuses the counts themselves, and so does the start.
+    sandbox.set_faults(daily_limit=sandbox.stats()["api_calls"])
+    response = admin_api.post("/api/salesforce/import/", {"object_types": TYPES}, format="json")
+    assert response.status_code == 400, response.content
+    assert "daily API request limit" in response.json()["detail"] and response.json()["remaining"] == 0
+
     # With the day's limit raised, the same start is accepted.
     sandbox.set_faults({})
     response = admin_api.post("/api/salesforce/import/", {"object_types": TYPES}, format="json")

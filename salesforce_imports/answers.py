@@ -29,10 +29,12 @@ from . import oauth
 _NEXT_PATH = re.compile(r"/services/data/v\d{2,3}\.\d/(?:query|queryAll)/[A-Za-z0-9-]{1,64}")
 
 
-class SalesforceBadAnswer(Exception):
+class SalesforceBadAnswer(ValueError):
     """Salesforce's answer is not one the importer may use.
 
-    `transient`: worth asking again (the retry policy does so a bounded number of times)."""
+    `transient`: worth asking again (the retry policy does so a bounded number of times).
+    A ValueError, as the JSON error it replaces was: callers that treat a body that is not
+    JSON as "no answer" (budget.read_limits) keep doing so."""
 
     def __init__(self, message: str, *, transient: bool):
         super().__init__(message)

@@ -157,6 +157,19 @@ def test_a_refreshed_instance_off_salesforce_is_refused_and_the_connection_kept(
     rerun_completes(admin_profile, admin_api, big_connected, failed)
 
 
+def test_a_maintenance_page_for_limits_is_no_answer_to_the_budget(big_connected, admin_profile, settings):
+    from salesforce_imports import budget
+    from salesforce_imports.client import SalesforceClient
+
+    settings.SALESFORCE_MAX_ATTEMPTS = 1
+    big_connected.set_faults(html_200_at=big_connected.stats()["api_calls"] + 1)
+    with org_context(admin_profile.org_id):
+        client = SalesforceClient(SalesforceConnection.objects.get())
+        with pytest.raises(budget.LimitsUnavailable, match="not JSON"):
+            budget.read_limits(client)
+    assert big_connected.stats()["faults_fired"] == {"html_200": 1}
+
+
 # -- the checks themselves, on answers the sandbox does not make -----------------------------
 
 INSTANCE = "https://acme.my.salesforce.com"

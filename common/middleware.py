@@ -1,3 +1,8 @@
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+
 from .rls import clear_org_context, set_org_context
 from .selectors import active_profile_for
 
@@ -26,3 +31,26 @@ class OrgContextMiddleware:
             return self.get_response(request)
         finally:
             clear_org_context()
+
+
+def login_origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class SalesforceAwareCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the Salesforce login origin added to `form-action`.
+
+    Connect is a form posted here that answers with a redirect to Salesforce's consent
+    page, and browsers hold the redirects of a form's navigation to `form-action` too. The
+    origin is read per response, as SALESFORCE_LOGIN_URL says now (tests point it at a
+    sandbox org on a port of their own)."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and settings.SALESFORCE_LOGIN_URL:
+            update = dict(parts.update or {})
+            salesforce = login_origin(settings.SALESFORCE_LOGIN_URL)
+            update["form-action"] = [*update.get("form-action", []), salesforce]
+            parts.update = update
+        return parts

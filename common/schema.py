@@ -42,16 +42,45 @@ UNAUTHENTICATED = OpenApiResponse(ErrorDetailSerializer, description="No valid c
 FORBIDDEN = OpenApiResponse(
     ErrorDetailSerializer, description="Not a member of an org, or not an admin where one is needed"
 )
+UNSUPPORTED_MEDIA_TYPE = OpenApiResponse(
+    ErrorDetailSerializer, description="A body in a content type this operation does not take"
+)
 NOT_FOUND = OpenApiResponse(
     ErrorDetailSerializer, description="No such object in the caller's org (another org's is a 404 too)"
 )
 
 
+# DRF's CharField refuses NUL characters, and one that may not be blank refuses what is
+# blank once trimmed ("  "). Patterns say so, so a client knows before it is told.
+NO_NUL = r"^[^\u0000]*$"
+NOT_BLANK_NO_NUL = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+
 class OrgAutoSchema(AutoSchema):
-    """Adds the refusals DRF and our views give on their own, unless a view says otherwise.
+    """Adds the refusals DRF and our views give on their own, unless a view says otherwise,
+    and the input rules of DRF's text fields.
 
     Without them a 401, 403, 404 or 400 is an undocumented answer: a client cannot know
     their shape and schemathesis rightly calls them non-conforming."""
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and getattr(serializer, "reject_unknown_keys", False):
+            schema["additionalProperties"] = False
+        return schema
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+            and "format" not in schema
+        ):
+            blank_refused = field.trim_whitespace and not field.allow_blank
+            schema["pattern"] = NOT_BLANK_NO_NUL if blank_refused else NO_NUL
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -71,6 +100,7 @@ class OrgAutoSchema(AutoSchema):
             implicit["404"] = NOT_FOUND  # no such object, or a page past the end
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
             implicit["400"] = VALIDATION_ERROR
+            implicit["415"] = UNSUPPORTED_MEDIA_TYPE
         return implicit
 
     def _requires_credentials(self) -> bool:

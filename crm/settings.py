@@ -20,6 +20,24 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Transport security (README "Production"). With DEBUG off the defaults are production's:
+# https only, HSTS for a year, cookies never sent over plain http. `make run` (DEBUG on,
+# plain http on localhost) gets them off, as it must; each can be set either way.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+# Off unless asked: once a domain is on the browsers' preload list it is hard to leave.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Behind a proxy that ends TLS: the header it sets, e.g. `X-Forwarded-Proto` (its value
+# must be `https`). Opt-in only: trusting a header a client could send would let any
+# request claim to be https.
+_proxy_ssl_header = env.str("SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -54,7 +72,28 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "common.middleware.SalesforceAwareCSPMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): the pages load scripts, styles, images and fonts
+# from this origin only; nothing inline (htmx's own indicator style is turned off in
+# base.html and lives in app.css), no plugins, no framing, forms post only here (and to the
+# Salesforce login origin, whose consent page Connect redirects to: see the middleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "crm.urls"
 WSGI_APPLICATION = "crm.wsgi.application"
@@ -120,7 +159,12 @@ REST_FRAMEWORK = {
         "common.exact_json.ExactJSONRenderer",  # custom-field numbers keep every digit
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "common.parsers.TextSafeJSONParser",  # a NUL or lone surrogate is a 400, not a 500
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     # Documents the 400/401/403/404 answers every view can give (common/schema.py).
     "DEFAULT_SCHEMA_CLASS": "common.schema.OrgAutoSchema",
@@ -139,6 +183,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Multi-tenant CRM with Salesforce import",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,  # the schema endpoint is not part of the API it describes
+    # Request bodies get their own components, with what the serializer really demands
+    # (a required string is minLength 1: blank is a 400).
+    "COMPONENT_SPLIT_REQUEST": True,
     # One name per choice set that several serializers share (else "Status317Enum").
     "ENUM_NAME_OVERRIDES": {
         "ImportJobStatusEnum": "salesforce_imports.models.JobStatus",

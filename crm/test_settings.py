@@ -61,6 +61,13 @@ else:
     }
 
 DEBUG = False
+# The suite serves plain http (test client, live server, Playwright): production's https
+# redirect and secure-only cookies are off here (tests/host/test_production_settings.py
+# checks them with DEBUG off).
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 SIMPLE_JWT = {**SIMPLE_JWT, "SIGNING_KEY": SECRET_KEY}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only

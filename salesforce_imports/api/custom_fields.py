@@ -1,10 +1,12 @@
 """`GET /api/custom-fields/` (NOTES 8.4): the custom fields the org's imports met, as
 Salesforce's describe showed them at import time, so clients can label `custom_fields`."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from common.schema import VALIDATION_ERROR
 
 from ..models import CustomFieldDefinition
 
@@ -23,18 +25,26 @@ class CustomFieldSerializer(serializers.ModelSerializer):
         fields = ["object_type", "api_name", "label", "type", "picklist_values", "reference_to", "calculated"]
 
 
+class CustomFieldQuerySerializer(serializers.Serializer):
+    object_type = serializers.CharField(required=False, help_text="A Salesforce object, e.g. Account")
+
+
 class CustomFieldListView(APIView):
     """A plain list (not paginated): an org has tens or hundreds of custom fields, not millions."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("object_type", str, description="A Salesforce object, e.g. Account")],
-        responses=CustomFieldSerializer(many=True),
+        parameters=[CustomFieldQuerySerializer],
+        responses={200: CustomFieldSerializer(many=True), 400: VALIDATION_ERROR},
     )
     def get(self, request):
         # The scoped manager (and RLS) keep it to the caller's org; a field describe no
         # longer shows the user (readable=False) is not offered.
         fields = CustomFieldDefinition.objects.filter(readable=True).order_by("object_type", "api_name")
-        object_type = request.query_params.get("object_type")
+        # A plain dict: DRF reads an empty form value of an optional field as absent, and
+        # `?object_type=` is a mistake to say, not a request for every type.
+        query = CustomFieldQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)  # e.g. a NUL character, which PostgreSQL refuses
+        object_type = query.validated_data.get("object_type")
         if object_type:
             fields = fields.filter(object_type=object_type)
         return Response(CustomFieldSerializer(fields, many=True).data)

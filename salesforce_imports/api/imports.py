@@ -6,8 +6,9 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.parsers import TextSafeJSONParser
 from common.permissions import IsOrgAdmin
-from common.schema import ErrorDetailSerializer
+from common.schema import VALIDATION_ERROR, ErrorDetailSerializer
 
 from .. import problems_csv, selectors, services, undo
 from ..models import JobStatus
@@ -31,10 +32,12 @@ def _job_or_404(request, job_id):
 
 class StartImportView(APIView):
     permission_classes = [IsOrgAdmin]
+    # JSON only: the flags must be JSON booleans, which a form cannot send.
+    parser_classes = [TextSafeJSONParser]
 
     @extend_schema(
         request=StartImportSerializer,
-        responses={202: JobSerializer, 400: ErrorDetailSerializer, 409: JOB_ALREADY_ACTIVE},
+        responses={202: JobSerializer, 400: VALIDATION_ERROR, 409: JOB_ALREADY_ACTIVE},
     )
     def post(self, request):
         data = StartImportSerializer(data=request.data)

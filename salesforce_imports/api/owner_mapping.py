@@ -2,6 +2,7 @@
 owned. The rules live in `owners.py`; these views only check the body's shape and call it."""
 
 import logging
+import re
 
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.models import Profile
+from common.parsers import TextSafeJSONParser
 from common.permissions import IsOrgAdmin
 from common.readonly import display_name
 
@@ -56,6 +58,10 @@ APPLY_QUEUED = "Records imported without owner get their mapped owner in the bac
 APPLY_UNAVAILABLE = "The task broker cannot be reached, so nothing was applied; try again in a moment."
 
 
+# 15 or 18 letters and digits: anything else cannot name a user the import read.
+SALESFORCE_ID = re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?")
+
+
 def parse_update(data) -> dict:
     """The PUT body as owners.update's keyword arguments; OwnerMappingError when malformed.
 
@@ -67,13 +73,16 @@ def parse_update(data) -> dict:
         )
     unknown_keys = sorted(set(data) - {"overrides", "fallback"})
     if unknown_keys:
-        raise owners.OwnerMappingError(f"Unknown key(s): {', '.join(unknown_keys)}.")
+        # repr: a key is the client's text, and may hold what JSON cannot encode back.
+        raise owners.OwnerMappingError(f"Unknown key(s): {', '.join(map(repr, unknown_keys))[:500]}.")
     overrides = data.get("overrides", {})
     if not isinstance(overrides, dict):
         raise owners.OwnerMappingError(
             "overrides must be an object of {Salesforce user Id: member id or null}."
         )
     for sf_id, member in overrides.items():
+        if not SALESFORCE_ID.fullmatch(sf_id):
+            raise owners.OwnerMappingError(f"{sf_id[:40]!r} is not a Salesforce user Id.")
         if not isinstance(member, str | None):
             raise owners.OwnerMappingError(f"The member for {sf_id} must be a member id (a string) or null.")
     fallback = data.get("fallback", ...)
@@ -108,23 +117,32 @@ MAPPING_SCHEMA = inline_serializer(
         "members": _member,
     },
 )
-UPDATE_SCHEMA = inline_serializer(
-    "OwnerMappingUpdate",
-    {
-        "overrides": serializers.DictField(
-            child=serializers.UUIDField(allow_null=True),
-            required=False,
-            help_text="{Salesforce user Id: member profile id, or null to match by email again}",
-        ),
-        "fallback": serializers.UUIDField(
-            allow_null=True, required=False, help_text="Owner for users nobody matches, and for queues"
-        ),
-    },
-)
+# A plain JSON Schema: parse_update refuses any other key, which a serializer cannot say.
+UPDATE_SCHEMA = {
+    "application/json": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "overrides": {
+                "type": "object",
+                "description": "{Salesforce user Id: member profile id, or null to match by email again}",
+                "additionalProperties": {"type": "string", "format": "uuid", "nullable": True},
+            },
+            "fallback": {
+                "type": "string",
+                "format": "uuid",
+                "nullable": True,
+                "description": "Owner for users nobody matches, and for queues",
+            },
+        },
+    }
+}
 DETAIL_SCHEMA = inline_serializer("OwnerMappingDetail", {"detail": serializers.CharField()})
 
 
 class OwnerMappingView(APIView):
+    parser_classes = [TextSafeJSONParser]  # the body is nested: a form cannot carry it
+
     def get_permissions(self):
         # Every member may look; only an admin changes who owns what.
         return [IsOrgAdmin()] if self.request.method == "PUT" else super().get_permissions()

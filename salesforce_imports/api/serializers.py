@@ -1,7 +1,11 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from common.serializers import RejectUnknownKeysMixin
 
 from .. import selectors
 from ..models import ImportJob, ImportProblem
+from ..services import SELECTABLE_TYPES
 
 
 class ProblemSerializer(serializers.ModelSerializer):
@@ -72,8 +76,16 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
-class StartImportSerializer(serializers.Serializer):
-    object_types = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+@extend_schema_field({"type": "array", "minItems": 1, "items": {"type": "string", "enum": SELECTABLE_TYPES}})
+class ObjectTypesField(serializers.ListField):
+    """The schema names the types one can import; the service checks them and says which are
+    unknown in one message (rather than one error per list index)."""
+
+    child = serializers.CharField()
+
+
+class StartImportSerializer(RejectUnknownKeysMixin, serializers.Serializer):
+    object_types = ObjectTypesField(allow_empty=False)
     custom_fields = StrictBooleanField(
         default=True, help_text="false leaves the objects' custom fields out of this import"
     )

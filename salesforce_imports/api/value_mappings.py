@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.parsers import TextSafeJSONParser
 from common.permissions import IsOrgAdmin
 
 from .. import value_mappings
@@ -16,6 +17,30 @@ MAPPINGS_SCHEMA = OpenApiResponse(
     description="{object type: {Salesforce field API name: {Salesforce value: CRM value}}}",
 )
 DETAIL_SCHEMA = inline_serializer("ValueMappingDetail", {"detail": serializers.CharField()})
+
+
+def mappings_request_schema() -> dict:
+    """The PUT body as JSON Schema, from the same table `value_mappings.validate` checks:
+    the object types, their picklist fields and each field's CRM values. (Two spellings of
+    one value mapped differently, or an empty one, are refused too; a schema cannot say it.)"""
+    object_types = {
+        object_type: {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                name: {
+                    "type": "object",
+                    "description": f"{{Salesforce value: CRM value of {field.crm_model}.{field.crm_field}}}",
+                    "additionalProperties": {"type": "string", "enum": list(field.values)},
+                }
+                for name, field in sorted(fields.items())
+            },
+        }
+        for object_type, fields in sorted(value_mappings.mappable_fields().items())
+    }
+    return {"application/json": {"type": "object", "additionalProperties": False, "properties": object_types}}
+
+
 FIELD_SCHEMA = inline_serializer(
     "ValueMappingField",
     {
@@ -33,6 +58,8 @@ FIELD_SCHEMA = inline_serializer(
 
 
 class ValueMappingsView(APIView):
+    parser_classes = [TextSafeJSONParser]  # the body is nested: a form cannot carry it
+
     def get_permissions(self):
         # Every member may look; only an admin changes how values are imported.
         return [IsOrgAdmin()] if self.request.method == "PUT" else super().get_permissions()
@@ -41,7 +68,7 @@ class ValueMappingsView(APIView):
     def get(self, request):
         return Response(value_mappings.get(request.org.pk))
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: MAPPINGS_SCHEMA, 400: DETAIL_SCHEMA})
+    @extend_schema(request=mappings_request_schema(), responses={200: MAPPINGS_SCHEMA, 400: DETAIL_SCHEMA})
     def put(self, request):
         try:
             stored = value_mappings.put(request.org.pk, request.data)

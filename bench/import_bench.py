@@ -1,337 +1,280 @@
-"""Import benchmark: prints the figures behind NOTES.md section 5 (nothing is asserted).
+"""Import benchmark: prints the figures behind NOTES.md sections 5 and 8.8 (nothing is asserted).
 
-    python bench/import_bench.py [--records 1000000] [--seed 1] [--baseline 3000]
+    python bench/import_bench.py [--records 1000000] [--realistic-records 200000]
+                                 [--profiles instant,realistic] [--seed 1] [--baseline 3000]
 
-Needs the local PostgreSQL (127.0.0.1:5432, user postgres). It creates the database
-`crm_bench` owned by the app's non-superuser role (so row-level security is on), starts the
-sandbox org in its own process, connects through the real OAuth flow, and then measures:
+Needs the local PostgreSQL and Redis. For each cost profile of the sandbox org ("instant":
+no added latency; "realistic": a real org's latency, page sizes and Bulk job times,
+sfsandbox/README "Costs") it creates the database `crm_bench` owned by the app's
+non-superuser role (row-level security on), starts the sandbox org in its own process,
+connects through the real OAuth flow, and measures in that one run:
 
-1. the import, end to end, as the worker runs it (`salesforce_import --inline` in a child
-   process: records/s and that process's peak memory);
-2. the re-import of the unchanged org (everything skipped);
-3. Salesforce API calls against the budget ceil(records / 2000) + 3 per object type;
-4. the source design's per-record loop on a sample of accounts (check, create, create the
-   mapping, save progress, per record);
-5. the limit: PostgreSQL COPY of the same rows into copies of the same tables.
+1. the import as a worker runs it (`salesforce_import --inline` in a child process), with
+   Bulk API 2.0 above SALESFORCE_BULK_THRESHOLD: records/s overall and per object, peak RSS;
+2. the same org imported into a second CRM org through REST only (Bulk off);
+3. the same org imported into a third CRM org by two Celery worker processes
+   (IMPORT_PARALLELISM=2);
+4. the re-import of the unchanged org, and (instant profile) after 1% of it changed;
+5. the source design's per-record loop on a sample of accounts, and the limit: PostgreSQL
+   COPY of the first import's converted rows into the same tables.
+
+Every figure is also written to bench/results.json with a description of the machine.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import json
 import math
-import os
-import re
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
-import psycopg
+import harness
 import requests
+from harness import fetched, per_object
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-ROLE, PASSWORD, DATABASE = "crm_app", "crm_app", "crm_bench"
-DATABASE_URL = f"postgres://{ROLE}:{PASSWORD}@127.0.0.1:5432/{DATABASE}"
-FERNET_KEY = "1cVYN2m_-1Q3ragaNaCXKRB0tbrEjj9ZnqLwFKQRup0="
-TYPES = [  # everything the importer reads (line items, prices and Lightning notes come along)
-    "Product2",
-    "Account",
-    "Contact",
-    "Opportunity",
-    "Lead",
-    "Case",
-    "Order",
-    "Quote",
-    "Task",
-    "Event",
-    "Note",
-]
+RESULTS = Path(__file__).resolve().parent / "results.json"
+MUTATION = {"object": "*", "change": 0.01, "add": 0.001, "delete": 0.001}
 
 
-def prepare_database() -> None:
-    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [ROLE]).fetchone()
-        verb = "ALTER" if exists else "CREATE"
-        conn.execute(f"{verb} ROLE {ROLE} LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB PASSWORD '{PASSWORD}'")
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE} OWNER {ROLE}")
-
-
-def start_sandbox(records: int, seed: int) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sfsandbox", "--port", "0", "--records", str(records), "--seed", str(seed)],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = process.stderr.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+", line)
-    if not match:
-        raise RuntimeError(f"sandbox did not start: {line}")
-    return process, match.group(0)
-
-
-def configure_django(sandbox_url: str) -> dict:
-    env = {
-        "DJANGO_SETTINGS_MODULE": "crm.settings",
-        "DATABASE_URL": DATABASE_URL,
-        "SECRET_KEY": "bench-secret-key",
-        "DEBUG": "0",
-        "TOKEN_ENCRYPTION_KEYS": FERNET_KEY,
-        "SALESFORCE_LOGIN_URL": sandbox_url,
-        "SALESFORCE_CLIENT_ID": "sfsandbox-client-id",
-        "SALESFORCE_CLIENT_SECRET": "sfsandbox-client-secret",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    return env
-
-
-def connect(profile) -> None:
-    from salesforce_imports import connection_service
-
-    started = connection_service.start_connect(profile)
-    parts = urlsplit(started.auth_url)
-    form = {k: v[0] for k, v in parse_qs(parts.query).items()} | {"decision": "allow"}
-    location = requests.post(
-        f"{parts.scheme}://{parts.netloc}{parts.path}", data=form, allow_redirects=False, timeout=30
-    ).headers["Location"]
-    query = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-    result = connection_service.complete_connect(
-        state=query["state"], code=query["code"], error=None, browser_binding=started.browser_binding
-    )
-    assert result.ok, result
-
-
-def run_import(env: dict, org_id, *extra: str) -> tuple[float, float]:
-    """The import in a child process, as a worker runs it: (seconds, peak RSS in MB)."""
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "manage.py", "salesforce_import", "--org", str(org_id), "--inline", *extra],
-        cwd=ROOT,
-        env={**os.environ, **env, "TQDM_DISABLE": "1"},
-        stdout=subprocess.DEVNULL,
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise RuntimeError(f"import exited with {status}")
-    return seconds, usage.ru_maxrss / 1024
-
-
-def latest_job(org_id):
-    from common.rls import org_context
-    from salesforce_imports.models import ImportJob
-
-    with org_context(org_id):
-        return ImportJob.objects.filter(org_id=org_id).order_by("-created_at").first()
-
-
-def per_record_loop(profile, sample: int) -> float:
-    """The source design's loop: check exists, create, create mapping, save progress."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from accounts.models import Account
-    from common.rls import org_context
-    from salesforce_imports.client import SalesforceClient
-    from salesforce_imports.mapping import mapping_for
-    from salesforce_imports.models import ImportedRecord, ImportJob, SalesforceConnection
-
-    mapping = mapping_for("Account")
-    content_type = ContentType.objects.get_for_model(Account)
-    with org_context(profile.org_id):
-        client = SalesforceClient(SalesforceConnection.objects.get())
-        fields = [f for f in mapping.soql_fields if f in client.readable_fields("Account")]
-        soql = f"SELECT {', '.join(fields)} FROM Account WHERE IsDeleted = false ORDER BY Id"
-        records = []
-        for page in client.query_pages(soql):
-            records.extend(page)
-            if len(records) >= sample:
-                break
-        records = records[:sample]
-        job = ImportJob.objects.create(org_id=profile.org_id, object_types=["Account"], status="COMPLETED")
-        started = time.perf_counter()
-        for record in records:
-            if ImportedRecord.objects.filter(
-                salesforce_object_type="Account", salesforce_id=record["Id"]
-            ).exists():
-                continue
-            converted = mapping.convert(record)
-            if not converted.ok:
-                continue
-            values = dict(converted.values, name=f"{converted.values['name'][:230]} {record['Id']}")
-            account = Account.objects.create(org_id=profile.org_id, **values)
-            ImportedRecord.objects.create(
-                org_id=profile.org_id,
-                salesforce_id=record["Id"],
-                salesforce_object_type="Account",
-                content_type=content_type,
-                object_id=account.pk,
-                import_job=job,
-            )
-            job.imported_count += 1
-            job.save()
-        return len(records) / (time.perf_counter() - started)
-
-
-def copy_limit(org_id) -> tuple[int, float]:
-    """COPY the import's own rows back into the same tables: (rows, seconds).
-
-    As the superuser (COPY FROM is refused on tables with row-level security), in one
-    transaction that is rolled back: the rows are read out and deleted, then COPYed back in
-    dependency order with every index and foreign key checked immediately.
-    """
-    tables = [  # parents first
-        "invoices_product",
-        "invoices_productprice",
-        "accounts_account",
-        "contacts_contact",
-        "opportunity_opportunity",
-        "opportunity_opportunitylineitem",
-        "leads_lead",
-        "cases_case",
-        "orders_order",
-        "orders_orderlineitem",
-        "invoices_estimate",
-        "invoices_estimatelineitem",
-        "activities_task",
-        "activities_event",
-        "activities_note",
-        "salesforce_imports_importedrecord",
-    ]
-    rows, seconds, saved = 0, 0.0, {}
-    with psycopg.connect(f"host=127.0.0.1 user=postgres dbname={DATABASE}") as conn:
-        conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for table in reversed(tables):
-            buffer = io.BytesIO()
-            query = f"COPY (SELECT * FROM {table} WHERE org_id = '{org_id}') TO STDOUT"
-            with conn.cursor().copy(query) as copy:
-                for block in copy:
-                    buffer.write(block)
-            saved[table] = buffer.getvalue()
-            conn.execute(f"DELETE FROM {table} WHERE org_id = %s", [org_id])
-        for table in tables:
-            started = time.perf_counter()
-            with conn.cursor().copy(f"COPY {table} FROM STDIN") as copy:
-                copy.write(saved[table])
-            seconds += time.perf_counter() - started
-            rows += saved[table].count(b"\n")
-        conn.rollback()
-    return rows, seconds
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=1_000_000, help="sandbox org size")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--baseline", type=int, default=3000, help="accounts for the per-record loop")
-    args = parser.parse_args()
-
-    prepare_database()
-    sandbox, url = start_sandbox(args.records, args.seed)
+def run_profile(profile: str, records: int, args) -> dict:
+    harness.prepare_database()
+    sandbox, url = harness.start_sandbox(records, args.seed, profile)
     try:
-        env = configure_django(url)
+        env = harness.configure_django(url)
         from django.core.management import call_command
 
         from common.services import create_org_admin
 
         call_command("migrate", verbosity=0)
-        profile = create_org_admin("Bench Org", "bench@example.com", "bench-pass-123")
-        connect(profile)
-        requests.post(f"{url}/_sandbox/reset-stats", timeout=30)
+        result: dict = {"profile": profile, "generated_records": records}
 
-        seconds, peak_mb = run_import(env, profile.org_id)
-        job = latest_job(profile.org_id)
-        fetched = job.imported_count + job.matched_count + job.skipped_count + job.error_count
-        stats = requests.get(f"{url}/_sandbox/stats", timeout=30).json()
-        budget = sum(math.ceil(entry["total"] / 2000) + 3 for entry in job.progress.values())
+        def stats():
+            return requests.get(f"{url}/_sandbox/stats", timeout=30).json()
 
-        requests.post(f"{url}/_sandbox/reset-stats", timeout=30)
-        re_seconds, re_peak_mb = run_import(env, profile.org_id)
-        again = latest_job(profile.org_id)
-        re_calls = requests.get(f"{url}/_sandbox/stats", timeout=30).json()["api_calls"]
-
-        # 1% of every object changed (and some added and deleted) in Salesforce, then again.
-        delta_runs = []
-        for extra in ((), ("--update-changed",)):
-            requests.post(
-                f"{url}/_sandbox/mutate",
-                json={
-                    "object": "*",
-                    "change": 0.01,
-                    "add": 0.001,
-                    "delete": 0.001,
-                    "seed": len(delta_runs) + 7,
-                },
-                timeout=300,
-            )
+        def reset():
             requests.post(f"{url}/_sandbox/reset-stats", timeout=30)
-            delta_seconds, delta_peak = run_import(env, profile.org_id, *extra)
-            delta_job = latest_job(profile.org_id)
-            delta_calls = requests.get(f"{url}/_sandbox/stats", timeout=30).json()["api_calls"]
-            delta_runs.append((extra, delta_seconds, delta_peak, delta_job, delta_calls))
 
-        copy_rows, copy_seconds = copy_limit(profile.org_id)
-        baseline_profile = create_org_admin("Baseline Org", "baseline@example.com", "bench-pass-123")
-        connect(baseline_profile)
-        loop_rate = per_record_loop(baseline_profile, args.baseline)
+        def new_org(name):
+            admin = create_org_admin(f"{name} org", f"{name}-{profile}@example.com", "bench-pass-123")
+            harness.connect(admin)
+            reset()
+            return admin
+
+        main = new_org("bulk")
+        seconds, peak = harness.run_import(env, main.org_id)
+        job = harness.latest_job(main.org_id)
+        calls = stats()
+        result["import"] = {
+            "path": "Bulk API 2.0 above SALESFORCE_BULK_THRESHOLD, REST below",
+            "status": job.status,
+            "failure": job.failure_reason,
+            "records": fetched(job),
+            "buckets": {
+                "imported": job.imported_count,
+                "matched": job.matched_count,
+                "skipped": job.skipped_count,
+                "errors": job.error_count,
+                "warnings": job.warning_count,
+            },
+            "seconds": round(seconds, 1),
+            "records_per_second": round(fetched(job) / seconds),
+            "worker_peak_rss_mb": round(peak),
+            "api_calls": calls["api_calls"],
+            "api_calls_by_kind": calls["calls"],
+            "rest_call_budget": sum(math.ceil((e["total"] or 0) / 2000) + 3 for e in job.progress.values()),
+            "per_object": per_object(job),
+        }
+
+        reset()
+        re_seconds, re_peak = harness.run_import(env, main.org_id)
+        again = harness.latest_job(main.org_id)
+        result["reimport_unchanged"] = {
+            "seconds": round(re_seconds, 1),
+            "fetched": again.total_records,
+            "api_calls": stats()["api_calls"],
+            "worker_peak_rss_mb": round(re_peak),
+            "status": again.status,
+        }
+        if profile == "instant":
+            result["reimport_changed"] = []
+            for number, extra in enumerate(((), ("--update-changed",))):
+                requests.post(f"{url}/_sandbox/mutate", json={**MUTATION, "seed": number + 7}, timeout=300)
+                reset()
+                delta_seconds, delta_peak = harness.run_import(env, main.org_id, *extra)
+                delta = harness.latest_job(main.org_id)
+                result["reimport_changed"].append(
+                    {
+                        "update_changed": bool(extra),
+                        "seconds": round(delta_seconds, 1),
+                        "fetched": delta.total_records,
+                        "imported": delta.imported_count,
+                        "updated": delta.updated_count,
+                        "skipped": delta.skipped_count,
+                        "errors": delta.error_count,
+                        "deleted_in_salesforce": delta.deleted_in_salesforce,
+                        "api_calls": stats()["api_calls"],
+                        "worker_peak_rss_mb": round(delta_peak),
+                    }
+                )
+            # The comparisons below import the org as it now is: the same for both.
+        if not args.skip_rest:
+            rest = new_org("rest")
+            rest_seconds, rest_peak = harness.run_import(
+                env, rest.org_id, settings={"SALESFORCE_BULK_THRESHOLD": "0"}
+            )
+            rest_job = harness.latest_job(rest.org_id)
+            result["rest_only"] = {
+                "status": rest_job.status,
+                "records": fetched(rest_job),
+                "seconds": round(rest_seconds, 1),
+                "records_per_second": round(fetched(rest_job) / rest_seconds),
+                "worker_peak_rss_mb": round(rest_peak),
+                "api_calls": stats()["api_calls"],
+                "per_object": per_object(rest_job),
+            }
+        if args.workers > 1:
+            spread = new_org("workers")
+            worker_seconds, worker_peak = harness.run_with_workers(
+                env, spread.org_id, args.workers, {"IMPORT_PARALLELISM": str(args.workers)}
+            )
+            spread_job = harness.latest_job(spread.org_id)
+            result["workers"] = {
+                "workers": args.workers,
+                "status": spread_job.status,
+                "failure": spread_job.failure_reason,
+                "records": fetched(spread_job),
+                "seconds": round(worker_seconds, 1),
+                "records_per_second": round(fetched(spread_job) / worker_seconds),
+                "worker_peak_rss_mb": round(worker_peak),
+                "api_calls": stats()["api_calls"],
+            }
+
+        copy_rows, copy_seconds = harness.copy_limit(main.org_id)
+        baseline = create_org_admin(
+            f"Baseline {profile}", f"baseline-{profile}@example.com", "bench-pass-123"
+        )
+        harness.connect(baseline)
+        loop_rate = harness.per_record_loop(baseline, args.baseline)
     finally:
         sandbox.terminate()
-
-    rate = fetched / seconds
-    records_per_copy_row = fetched / max(copy_rows, 1)
+        sandbox.wait(timeout=30)
+    records_per_copy_row = result["import"]["records"] / max(copy_rows, 1)
     copy_rate = copy_rows / copy_seconds * records_per_copy_row
-    buckets = (
-        f"imported {job.imported_count:,}, matched {job.matched_count:,}, skipped {job.skipped_count:,}, "
-        f"errors {job.error_count:,}; warnings {job.warning_count:,}"
-    )
-    figures = [
-        ("org", f"{args.records:,} generated records (seed {args.seed}); PostgreSQL, app role under RLS"),
-        ("job", f"{job.status} {job.failure_reason}".strip()),
-        ("fetched", f"{fetched:,} ({buckets})"),
-        ("import", f"{seconds:7.1f} s {rate:9,.0f} records/s   worker peak RSS {peak_mb:5.0f} MB"),
+    rate = result["import"]["records_per_second"]
+    result["per_record_loop"] = {"records_per_second": round(loop_rate), "accounts": args.baseline}
+    result["copy_limit"] = {"records_per_second": round(copy_rate), "rows": copy_rows}
+    result["ratios"] = {
+        "import_vs_loop": round(rate / loop_rate, 1),
+        "import_vs_copy": round(rate / copy_rate, 2),
+        **(
+            {"rest_only_vs_copy": round(result["rest_only"]["records_per_second"] / copy_rate, 2)}
+            if "rest_only" in result
+            else {}
+        ),
+        **(
+            {"workers_vs_copy": round(result["workers"]["records_per_second"] / copy_rate, 2)}
+            if "workers" in result
+            else {}
+        ),
+    }
+    return result
+
+
+def report(result: dict) -> None:
+    imp, ratios = result["import"], result["ratios"]
+    lines = [
+        ("profile", f"{result['profile']} ({result['generated_records']:,} generated records)"),
+        ("job", f"{imp['status']} {imp['failure']}".strip()),
+        ("fetched", f"{imp['records']:,} ({imp['buckets']})"),
+        (
+            "import (Bulk+REST)",
+            f"{imp['seconds']:7.1f} s {imp['records_per_second']:9,} records/s   "
+            f"peak RSS {imp['worker_peak_rss_mb']} MB   {imp['api_calls']:,} API calls",
+        ),
+    ]
+    if "rest_only" in result:
+        rest = result["rest_only"]
+        lines.append(
+            (
+                "import (REST only)",
+                f"{rest['seconds']:7.1f} s {rest['records_per_second']:9,} records/s   "
+                f"peak RSS {rest['worker_peak_rss_mb']} MB   {rest['api_calls']:,} API calls",
+            )
+        )
+    if "workers" in result:
+        spread = result["workers"]
+        lines.append(
+            (
+                f"import ({spread['workers']} workers)",
+                f"{spread['seconds']:7.1f} s {spread['records_per_second']:9,} records/s   "
+                f"peak RSS {spread['worker_peak_rss_mb']} MB   "
+                f"{spread['status']} {spread['failure']}".rstrip(),
+            )
+        )
+    again = result["reimport_unchanged"]
+    lines.append(
         (
             "re-import (unchanged)",
-            f"{re_seconds:7.1f} s {fetched / re_seconds:9,.0f} records/s   "
-            f"worker peak RSS {re_peak_mb:5.0f} MB  ({again.status}, fetched {again.total_records:,}, "
-            f"{re_calls} API calls)",
-        ),
-        *(
+            f"{again['seconds']:7.1f} s   fetched {again['fetched']:,}   {again['api_calls']} API calls   "
+            f"peak RSS {again['worker_peak_rss_mb']} MB",
+        )
+    )
+    for delta in result.get("reimport_changed", []):
+        lines.append(
             (
-                "re-import, 1% changed" + (" +update" if extra else ""),
-                f"{seconds_:7.1f} s  fetched {job_.total_records:,}: imported {job_.imported_count:,}, "
-                f"updated {job_.updated_count:,}, skipped {job_.skipped_count:,}, "
-                f"errors {job_.error_count:,}, deleted in Salesforce {job_.deleted_in_salesforce:,}; "
-                f"{calls_} API calls; peak RSS {peak_:4.0f} MB",
+                "re-import, 1% changed" + (" +update" if delta["update_changed"] else ""),
+                f"{delta['seconds']:7.1f} s   fetched {delta['fetched']:,}: imported {delta['imported']:,}, "
+                f"updated {delta['updated']:,}, skipped {delta['skipped']:,}, errors {delta['errors']:,}, "
+                f"deleted in Salesforce {delta['deleted_in_salesforce']:,}; {delta['api_calls']} API calls",
             )
-            for extra, seconds_, peak_, job_, calls_ in delta_runs
-        ),
-        (
-            "per-record loop",
-            f"{loop_rate:9,.0f} records/s ({args.baseline:,} accounts): import is {rate / loop_rate:.1f}x",
-        ),
-        (
-            "COPY limit",
-            f"{copy_rate:9,.0f} records/s ({copy_rows:,} rows incl. mapping rows): import is "
-            f"{rate / copy_rate:.2f}x",
-        ),
-        ("API calls", f"{stats['api_calls']:,}; budget {budget:,} (ceil(n/2000)+3 per type)"),
-        ("API calls by kind", str(stats["calls"])),
-        ("bench process peak RSS", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"),
+        )
+    loop, copy = result["per_record_loop"]["records_per_second"], result["copy_limit"]["records_per_second"]
+    lines += [
+        ("per-record loop", f"{loop:9,} records/s: import is {ratios['import_vs_loop']}x"),
+        ("COPY limit", f"{copy:9,} records/s: import is {ratios['import_vs_copy']}x"),
+        ("ratios", str(ratios)),
+        ("API calls by kind", str(imp["api_calls_by_kind"])),
     ]
     print()
-    for label, value in figures:
-        print(f"  {label:24} {value}")
+    for label, value in lines:
+        print(f"  {label:26} {value}")
+    print("  per object (Bulk+REST vs REST only), records/s:")
+    rest_objects = result.get("rest_only", {}).get("per_object", {})
+    for sobject, figures in imp["per_object"].items():
+        other = rest_objects.get(sobject, {}).get("records_per_second")
+        print(
+            f"    {sobject:22} {figures['records']:9,} {figures['seconds']:7.1f} s "
+            f"{figures['records_per_second'] or 0:9,}/s   REST only {other or 0:9,}/s"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000, help="org size, instant profile")
+    parser.add_argument("--realistic-records", type=int, default=200_000, help="org size, realistic profile")
+    parser.add_argument("--profiles", default="instant,realistic")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--baseline", type=int, default=3000, help="accounts for the per-record loop")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes for the scale-out run (1: skip)"
+    )
+    parser.add_argument("--skip-rest", action="store_true", help="no REST-only comparison import")
+    args = parser.parse_args()
+    sizes = {"instant": args.records, "realistic": args.realistic_records}
+    results = {"machine": harness.machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    results["profiles"] = {}
+    for profile in [p.strip() for p in args.profiles.split(",") if p.strip()]:
+        # Each profile in a fresh process would re-import Django; one process, one database each.
+        results["profiles"][profile] = run_profile(profile, sizes[profile], args)
+        report(results["profiles"][profile])
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n  bench process peak RSS {peak:.0f} MB; figures in {RESULTS.relative_to(Path.cwd())}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

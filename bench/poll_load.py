@@ -37,7 +37,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import import_bench as setup  # noqa: E402  (the sibling bench's setup, reused as is)
+import harness as setup  # noqa: E402  (the benches' shared setup, reused as is)
 
 # Its own database, so a `make bench` at the same time is left alone.
 setup.DATABASE = "crm_bench_load"

@@ -269,3 +269,28 @@ def wait_for_chunk_in_flight(profile, job_id, timeout=120) -> ImportChunk:
 
 def ended(body) -> bool:
     return body["status"] not in ("PENDING", "IN_PROGRESS")
+
+
+@with_workers
+def test_cancel_stops_every_chunk(chunked_org, admin_api, admin_profile, worker_factory):
+    sandbox = chunked_org(records=6000, parallelism=2)
+    workers = [worker_factory(sandbox, name="alpha"), worker_factory(sandbox, name="beta")]
+    sandbox.set_faults(latency_ms=300)
+    job_id = start(admin_api, ALL)
+    wait_for_chunk_in_flight(admin_profile, job_id)
+    assert admin_api.post(f"/api/salesforce/import/{job_id}/cancel/").status_code == 202
+    body = wait_for(admin_api, job_id, ended, timeout=60)
+    assert body["status"] == "CANCELLED", [w.log() for w in workers]
+    stopped = chunks_of(admin_profile, job_id)
+    assert any(c.status != "done" for c in stopped)  # it stopped inside the chunked types
+    time.sleep(2)  # four lease sweeps' worth: no chunk goes on, nothing more is written
+    assert [(c.pk, c.status, c.last_id, c.imported) for c in chunks_of(admin_profile, job_id)] == [
+        (c.pk, c.status, c.last_id, c.imported) for c in stopped
+    ]
+    job = job_row(admin_profile, job_id)
+    assert job.status == JobStatus.CANCELLED
+    # The counts are what was committed, chunks and runner alike.
+    with org_context(admin_profile.org_id):
+        imported = ImportedRecord.objects.filter(import_job_id=job_id, outcome="imported").count()
+    assert job.imported_count == imported
+    assert_no_duplicates(admin_profile)

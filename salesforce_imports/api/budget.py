@@ -11,7 +11,7 @@ from common.permissions import IsOrgAdmin
 from .. import budget, services
 
 
-class EstimateSerializer(serializers.Serializer):
+class ApiBudgetSerializer(serializers.Serializer):
     object_types = serializers.ListField(child=serializers.CharField())
     estimated_calls = serializers.IntegerField(
         allow_null=True,
@@ -41,18 +41,9 @@ class EstimateSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class OverBudgetSerializer(serializers.Serializer):
-    """A start refused because the import would leave less than the reserve."""
-
-    detail = serializers.CharField()
-    estimated_calls = serializers.IntegerField(allow_null=True)
-    remaining = serializers.IntegerField(allow_null=True)
-    reserve = serializers.IntegerField(allow_null=True)
-    max = serializers.IntegerField(allow_null=True)
-    estimate = EstimateSerializer()
-
-
 def over_budget_body(exc: services.OverBudget) -> dict:
+    """A start refused because it would leave less than the reserve: the figures at the top
+    (NOTES 8.8), the whole estimate beside them."""
     estimate = exc.estimate
     return {
         "detail": str(exc),
@@ -60,7 +51,7 @@ def over_budget_body(exc: services.OverBudget) -> dict:
         "remaining": estimate.remaining,
         "reserve": estimate.reserve,
         "max": estimate.max,
-        "estimate": EstimateSerializer(estimate.as_dict()).data,
+        "estimate": ApiBudgetSerializer(estimate.as_dict()).data,
     }
 
 
@@ -90,11 +81,11 @@ class EstimateView(APIView):
                 explode=True,
             )
         ],
-        responses={200: EstimateSerializer},
+        responses={200: ApiBudgetSerializer},
     )
     def get(self, request):
         try:
             estimate = budget.estimate_for_org(request.org.pk, requested_types(request.query_params))
         except services.ImportRequestError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(EstimateSerializer(estimate.as_dict()).data)
+        return Response(ApiBudgetSerializer(estimate.as_dict()).data)

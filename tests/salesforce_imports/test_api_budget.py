@@ -272,4 +272,4 @@ def test_the_estimate_endpoint_refuses_what_start_refuses(connected, admin_api, 
     assert set(everything["per_type"]) >= {"Product2", "PricebookEntry", "Task", "Event", "ContentNote"}
     schema = admin_api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert "/api/salesforce/import/estimate/" in schema["paths"]
-    assert "Estimate" in schema["components"]["schemas"]
+    assert "ApiBudget" in schema["components"]["schemas"]

@@ -22,11 +22,12 @@ import csv
 import io
 import json
 import logging
+import re
 import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django import db
 from django.conf import settings
@@ -37,6 +38,12 @@ from .answers import SalesforceBadAnswer
 logger = logging.getLogger(__name__)
 
 COMPLETE, FAILED, ABORTED = "JobComplete", "Failed", "Aborted"
+# /services/data/v62.0/jobs/query/750.../results?locator=MTAw&maxRecords=50000, or the next
+# resultPages listing; a locator is opaque but URL-safe.
+_RESULT_PATH = re.compile(
+    r"/services/data/v\d{2,3}\.\d/jobs/query/[A-Za-z0-9]{15,18}/(?:results|resultPages)"
+    r"(?:\?[A-Za-z0-9_=&%.-]{0,512})?"
+)
 
 
 class BulkUnavailable(Exception):
@@ -169,10 +176,10 @@ class BulkQuery:
         return self._url(sf, path)
 
     def _same_origin_path(self, url: str) -> str:
-        """Result URLs are paths on the instance; anything pointing elsewhere is refused."""
-        parts = urlsplit(url)
-        if parts.scheme or parts.netloc or not parts.path.startswith("/services/data/"):
-            raise BadResultPage(f"Bulk API handed out a result URL off the instance: {url[:100]}")
+        """Result URLs are paths of this job on the instance; anything else (another host, a
+        scheme, "..", another job) is refused, never followed."""
+        if not isinstance(url, str) or not _RESULT_PATH.fullmatch(url) or self.job_id not in url:
+            raise BadResultPage(f"Bulk API handed out a result URL off this job: {str(url)[:100]}")
         return url
 
     def _locator_chain(self) -> Iterator[list[dict]]:

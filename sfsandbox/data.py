@@ -29,6 +29,7 @@ Position = tuple[int, int]
 
 _BLOCK_BITS = 10  # read-ahead works in blocks of 1,024 generated records
 _BLOCK_SIZE = 1 << _BLOCK_BITS
+_PARENT_CACHE = 50_000  # generated records kept for relationship reads (a few tens of MB)
 _MAX_BLOCKS_PER_OBJECT = 8  # bounded: about 8,000 records per object stay cached
 
 
@@ -77,6 +78,7 @@ class Org:
         # records that follow, so the next page is served from memory.
         self.read_ahead = read_ahead
         self._blocks: dict[str, OrderedDict[int, list[dict]]] = {name: OrderedDict() for name in OBJECT_NAMES}
+        self._parents: dict[tuple[str, int], dict] = {}  # see _built
         self._pending: set[tuple[str, int]] = set()
         self._prefetch_queue: queue.SimpleQueue | None = None
         if read_ahead:  # a server: list the archived activities before the first query needs them
@@ -141,11 +143,23 @@ class Org:
     def record_at(self, object_name: str, index: int) -> dict:
         """The generated record (shared when read ahead: callers must not mutate it)."""
         block = self._blocks[object_name].get(index >> _BLOCK_BITS)
-        record = (
-            block[index & (_BLOCK_SIZE - 1)] if block is not None else self.factory.build(object_name, index)
-        )
+        record = block[index & (_BLOCK_SIZE - 1)] if block is not None else self._built(object_name, index)
         override = self.changes[object_name].overrides.get(index)
         return {**record, **override} if override else record
+
+    def _built(self, object_name: str, index: int) -> dict:
+        """A generated record outside the read-ahead blocks: mostly a parent that a query's
+        relationship field reads (Product2.Name of every line item), so the same few are
+        asked for again and again. Generation is deterministic and changes are applied on
+        top (record_at), so keeping the last ones built is always right."""
+        key = (object_name, index)
+        record = self._parents.get(key)
+        if record is None:
+            record = self.factory.build(object_name, index)
+            if len(self._parents) >= _PARENT_CACHE:
+                self._parents.clear()  # cheaper than LRU bookkeeping on every read
+            self._parents[key] = record
+        return record
 
     def prefetch(self, object_name: str, start_index: int, count: int) -> None:
         """Ask the read-ahead thread for generated records [start, start + count)."""

@@ -218,3 +218,25 @@ def test_a_cut_off_result_page_is_fetched_again_then_fails_the_job_clearly(
         assert again.status == JobStatus.COMPLETED, again.failure_reason
         assert_accounted(again, bulk_connected)
     assert_no_duplicates(admin_profile)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example.com/services/data/v62.0/jobs/query/750Sx0000000001AAA/results",
+        "//evil.example.com/services/data/v62.0/jobs/query/750Sx0000000001AAA/results",
+        "/services/data/v62.0/jobs/query/750Sx0000000001AAA/../../sobjects/User",
+        "/services/data/v62.0/jobs/query/750Sx0000000009AAA/results?locator=MTAw",  # another job
+        "/services/data/v62.0/query/01gSx-2000",
+    ],
+)
+def test_a_result_url_off_the_job_is_refused(url):
+    from salesforce_imports.bulk_query import BadResultPage, BulkQuery
+
+    job = BulkQuery(None, "Account", "SELECT Id FROM Account")
+    job.job_id = "750Sx0000000001AAA"
+    assert job._same_origin_path(
+        "/services/data/v62.0/jobs/query/750Sx0000000001AAA/results?locator=MTAw&maxRecords=50000"
+    )
+    with pytest.raises(BadResultPage):
+        job._same_origin_path(url)

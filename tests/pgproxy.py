@@ -4,6 +4,10 @@ The shared PostgreSQL server cannot be stopped under other test runs, so a worke
 test connects through this relay instead. `cut()` closes every relayed connection (the
 worker sees its server vanish mid-statement) and refuses new ones (connection refused, as
 while a server restarts) until `restore()`, which listens again on the same port.
+`cut(silent=True)` drops the relayed connections too, but then accepts new ones and never
+answers them (a failover that moved the address, a partition that drops packets); those
+stay silent for good, as a connection into a black hole does, while the ones made after
+`restore()` are relayed again.
 """
 
 from __future__ import annotations
@@ -19,21 +23,23 @@ class TcpRelay:
         self.target = (target_host, target_port)
         self.port = 0
         self._listener: socket.socket | None = None
-        self._accepting = threading.Event()
+        self._silent = False
         self._pairs: set[tuple[socket.socket, socket.socket]] = set()
+        self._held: list[socket.socket] = []  # accepted while silent, never answered
         self._lock = threading.Lock()
-        self.relayed = 0  # connections accepted so far
-        self.cut_at: float | None = None
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> TcpRelay:
         self._listen()
         return self
 
-    def cut(self) -> int:
-        """Drop every relayed connection and refuse new ones; returns how many were dropped."""
-        self.cut_at = time.monotonic()
-        self._stop_listening()
+    def cut(self, silent: bool = False) -> int:
+        """Drop every relayed connection; refuse new ones, or take them and say nothing
+        (`silent`). Returns how many were dropped."""
+        if silent:
+            self._silent = True
+        else:
+            self._stop_listening()
         with self._lock:
             pairs, self._pairs = self._pairs, set()
         for pair in pairs:
@@ -42,14 +48,26 @@ class TcpRelay:
         return len(pairs)
 
     def restore(self) -> None:
-        self._listen()
+        self._silent = False
+        if self._listener is None:
+            self._listen()
+
+    @property
+    def held(self) -> int:
+        """Connections taken while silent (they never get an answer)."""
+        with self._lock:
+            return len(self._held)
 
     def close(self) -> None:
         self.cut()
+        with self._lock:
+            held, self._held = self._held, []
+        for sock in held:
+            _close(sock)
 
-    def outage(self, seconds: float) -> int:
+    def outage(self, seconds: float, silent: bool = False) -> int:
         """The database gone for `seconds`, then back; returns how many connections were cut."""
-        dropped = self.cut()
+        dropped = self.cut(silent=silent)
         time.sleep(seconds)
         self.restore()
         return dropped
@@ -63,24 +81,26 @@ class TcpRelay:
         listener.settimeout(0.2)  # so the accept loop sees a cut promptly
         self.port = listener.getsockname()[1]
         self._listener = listener
-        self._accepting.set()
         threading.Thread(target=self._accept_loop, args=(listener,), daemon=True).start()
 
     def _stop_listening(self) -> None:
-        self._accepting.clear()
         listener, self._listener = self._listener, None
         if listener is not None:
             # Closed now: a connect() from here on is refused by the kernel.
             _close(listener)
 
     def _accept_loop(self, listener: socket.socket) -> None:
-        while self._accepting.is_set() and self._listener is listener:
+        while self._listener is listener:
             try:
                 client, _ = listener.accept()
             except TimeoutError:
                 continue
             except OSError:
                 return  # closed by a cut
+            if self._silent:
+                with self._lock:
+                    self._held.append(client)
+                continue
             try:
                 server = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -91,7 +111,6 @@ class TcpRelay:
             pair = (client, server)
             with self._lock:
                 self._pairs.add(pair)
-                self.relayed += 1
             for source, sink in ((client, server), (server, client)):
                 threading.Thread(target=self._pump, args=(source, sink, pair), daemon=True).start()
 

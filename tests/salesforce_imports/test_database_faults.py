@@ -28,6 +28,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(tra
 
 SUPERUSER_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 APP_NAME = "crm-faults-worker"  # how the test tells the worker's backends from its own
+# Seconds from the fault's end to the import going on: a retry pause, a sweep, a 2 s connect
+# timeout fit many times over; psycopg's own connect timeout (130 s) or a hang do not.
+RECOVERY_BOUND = 30
 
 
 def job_row(profile, job_id) -> ImportJob:
@@ -114,7 +117,7 @@ def test_the_writers_connection_killed_mid_batch(slow_org, admin_api, admin_prof
     killed_at = time.monotonic()
     before = job_row(admin_profile, job_id)
     # The job goes on from its cursor: counters move again past what was committed.
-    wait_for(admin_api, job_id, moved_past(before))
+    wait_for(admin_api, job_id, moved_past(before), timeout=RECOVERY_BOUND)
     resumed_after = time.monotonic() - killed_at
     slow_org.set_faults(latency_ms=0)
     finished(admin_api, job_id, worker)
@@ -141,7 +144,7 @@ def test_postgres_gone_for_seconds(slow_org, admin_api, admin_profile, start_wor
         restored_at = time.monotonic()
         before = job_row(admin_profile, job_id)
         assert before.status == JobStatus.IN_PROGRESS  # not failed: it waits for the database
-        wait_for(admin_api, job_id, moved_past(before))
+        wait_for(admin_api, job_id, moved_past(before), timeout=RECOVERY_BOUND)
         recovered_after = time.monotonic() - restored_at
         slow_org.set_faults(latency_ms=0)
         finished(admin_api, job_id, worker)
@@ -185,3 +188,33 @@ def test_out_of_retries_the_job_fails_clearly_and_a_rerun_completes(
     assert_no_duplicates(admin_profile)
     # Every record the failed job committed is known now; nothing it did not commit is.
     assert rerun.skipped_count == failed.imported_count + failed.matched_count
+
+
+def test_postgres_silent_for_seconds(slow_org, admin_api, admin_profile, start_worker, capsys):
+    """No refusal, no answer: without a connect timeout the worker would wait for ever."""
+    relay = TcpRelay().start()
+    try:
+        worker = start_worker(slow_org, database_port=relay.port, DATABASE_CONNECT_TIMEOUT=2)
+        job_id = start(admin_api, ALL)
+        wait_for(admin_api, job_id, lambda b: b["imported_count"] > 200)
+        dropped = relay.outage(seconds=4, silent=True)
+        assert dropped >= 1
+        unanswered = relay.held
+        assert unanswered >= 1  # the worker did try to connect into the silence
+        restored_at = time.monotonic()
+        before = job_row(admin_profile, job_id)
+        wait_for(admin_api, job_id, moved_past(before), timeout=RECOVERY_BOUND)
+        recovered_after = time.monotonic() - restored_at
+        slow_org.set_faults(latency_ms=0)
+        finished(admin_api, job_id, worker)
+    finally:
+        relay.close()
+    job = job_row(admin_profile, job_id)
+    assert_accounted(job, slow_org)
+    assert_no_duplicates(admin_profile)
+    assert "timeout expired" in worker.log_path.read_text()  # the connect timeout ended the wait
+    with capsys.disabled():
+        print(
+            f"\n  PostgreSQL silent 4 s ({unanswered} connection attempts unanswered): import going again "
+            f"{recovered_after:.1f} s after it answered again"
+        )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from . import answers, budget, leases, tokens
 from .client import DailyLimitExceeded, SalesforceClient
-from .engine.chunks import FannedOut
+from .engine.chunks import ChunkFailed, FannedOut
 from .engine.finish import finish
 from .engine.heartbeat import Heartbeat
 from .engine.job import Cancelled, JobRunner, LeaseLost
@@ -177,7 +177,7 @@ def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> st
         return Claim.HELD
     except Cancelled:
         finish(job, JobStatus.CANCELLED)
-    except (DailyLimitExceeded, tokens.ConnectionLost, answers.SalesforceBadAnswer) as exc:
+    except (DailyLimitExceeded, tokens.ConnectionLost, answers.SalesforceBadAnswer, ChunkFailed) as exc:
         finish(job, JobStatus.FAILED, str(exc))
     except SalesforceConnection.DoesNotExist:
         finish(job, JobStatus.FAILED, "Salesforce was disconnected during the import.")

@@ -19,8 +19,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .. import leases
-from ..client import QueryLocatorLost, SalesforceClient
+from .. import answers, budget, leases, tokens
+from ..client import DailyLimitExceeded, QueryLocatorLost, SalesforceClient
 from ..mapping import mapping_for
 from ..mapping.custom import CustomField
 from ..models import ChunkStatus, ImportChunk, ImportedRecord, ImportJob, JobStatus, SalesforceConnection
@@ -44,6 +44,8 @@ BUCKETS = (
     ("warnings", "warning_count"),
     ("updated", "updated_count"),
 )
+# Failures whose own message tells the admin what happened and what to do (as for one runner).
+CLEAR_FAILURES = (DailyLimitExceeded, tokens.ConnectionLost, answers.SalesforceBadAnswer)
 # Adds a batch's {owner Id: records} to the job's unmatched_owners, key by key.
 MERGE_OWNERS = (
     "unmatched_owners = (SELECT COALESCE(jsonb_object_agg(key, total), '{}'::jsonb) FROM ("
@@ -68,12 +70,13 @@ def claim_chunk(chunk_id, runner: str) -> ImportChunk | None:
 def run_chunk(chunk_id, runner: str, marker: str, fields: list[str], custom_kinds: list) -> str:
     """Import one chunk to its end; never raises (a chord member that raised would stop the
     chord for good). Returns what happened, for the log and the chord's results."""
+    waiting = ImportJob.objects.filter(pk=ImportChunk.objects.filter(pk=chunk_id).values("job_id")[:1])
+    job = waiting.select_related("started_by").filter(runner=marker, status=JobStatus.IN_PROGRESS).first()
+    if job is None or job.cancel_requested:
+        return "stale"  # another fan-out's message, or the job ended or was taken back: not claimed
     chunk = claim_chunk(chunk_id, runner)
     if chunk is None:
         return "held"
-    job = ImportJob.objects.select_related("started_by").get(pk=chunk.job_id)
-    if job.status != JobStatus.IN_PROGRESS or job.runner != marker or job.cancel_requested:
-        return "stale"
     custom = tuple(CustomField(name, kind) for name, kind in custom_kinds)
     try:
         with ChunkHeartbeat(chunk, marker, runner) as heartbeat:
@@ -84,9 +87,17 @@ def run_chunk(chunk_id, runner: str, marker: str, fields: list[str], custom_kind
     except LeaseLost:
         logger.warning("Chunk %s of import %s was taken over; this runner stops.", chunk.number, job.pk)
         return "lost"
+    except leases.DATABASE_GONE:
+        # Nothing can be written now; the chunk's heartbeat stops with this task, so the sweep
+        # and the runner that takes the job back dispatch it again from its cursor.
+        logger.warning("Chunk %s of import %s lost the database", chunk.number, job.pk, exc_info=True)
+        return "database gone"
     except Exception as exc:
-        logger.exception("Chunk %s (%s) of import %s failed", chunk.number, chunk.sobject, job.pk)
-        reason = f"{type(exc).__name__}: {str(exc)[:300]}"
+        if isinstance(exc, CLEAR_FAILURES):
+            reason = str(exc)
+        else:
+            logger.exception("Chunk %s (%s) of import %s failed", chunk.number, chunk.sobject, job.pk)
+            reason = f"Unexpected error ({type(exc).__name__}): {str(exc)[:300]}"
         ImportChunk.objects.filter(pk=chunk.pk, runner=runner).update(
             status=ChunkStatus.FAILED, failure_reason=reason, updated_at=timezone.now()
         )
@@ -177,6 +188,7 @@ class ChunkRunner:
                     writer.submit(records, plan)
 
     def _check(self) -> None:
+        budget.stop_at_reserve(self.client)  # the chunk fails; so does the job, resumable
         if self.heartbeat.lost.is_set():
             raise LeaseLost
         if ImportJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists():

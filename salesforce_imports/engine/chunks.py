@@ -52,7 +52,7 @@ class FannedOut(Exception):
 
 
 class ChunkFailed(Exception):
-    pass
+    """A chunk ended in failure; its reason is the job's (the job fails, a re-run resumes)."""
 
 
 # -- the split ---------------------------------------------------------------------------------
@@ -112,9 +112,7 @@ def fan_out(runner, sobject: str, fields: list[str], custom: tuple[CustomField, 
         chunks = _create_chunks(runner, sobject)
     failed = [c for c in chunks if c.status == ChunkStatus.FAILED]
     if failed:
-        raise ChunkFailed(
-            f"{sobject} records from Id {failed[0].id_from or 'start'}: {failed[0].failure_reason}"
-        )
+        raise ChunkFailed(failed[0].failure_reason or f"A chunk of {sobject} failed.")
     todo = [c for c in chunks if c.status != ChunkStatus.DONE]
     if not todo:
         _take_in(runner, sobject, chunks)

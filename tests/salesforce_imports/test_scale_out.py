@@ -294,3 +294,43 @@ def test_cancel_stops_every_chunk(chunked_org, admin_api, admin_profile, worker_
         imported = ImportedRecord.objects.filter(import_job_id=job_id, outcome="imported").count()
     assert job.imported_count == imported
     assert_no_duplicates(admin_profile)
+
+
+@with_workers
+def test_a_chunk_that_fails_fails_the_job_clearly_and_a_rerun_completes(
+    chunked_org, admin_api, admin_profile, other_admin_profile, worker_factory
+):
+    sandbox = chunked_org(records=6000, parallelism=2)
+    yardstick = one_runner_import(other_admin_profile)
+    workers = [worker_factory(sandbox, name="alpha"), worker_factory(sandbox, name="beta")]
+    sandbox.set_faults(latency_ms=300)
+    job_id = start(admin_api, ALL)
+    wait_for_chunk_in_flight(admin_profile, job_id)
+    # The next query page anyone reads points off Salesforce: refused at once, never followed.
+    sandbox.set_faults(latency_ms=0, foreign_next_url_at=sandbox.stats()["api_calls"] + 1)
+    body = wait_for(admin_api, job_id, ended, timeout=120)
+    assert body["status"] == "FAILED", [w.log() for w in workers]
+    assert "Refused Salesforce's next-page URL" in body["failure_reason"], body["failure_reason"]
+    assert "Unexpected error" not in body["failure_reason"]
+    failed = job_row(admin_profile, job_id)
+    assert any(
+        c.status == "failed" and c.failure_reason == failed.failure_reason
+        for c in chunks_of(admin_profile, job_id)
+    )
+    with org_context(admin_profile.org_id):
+        committed = ImportedRecord.objects.filter(import_job_id=job_id).count()
+    assert 0 < committed == failed.imported_count + failed.matched_count
+    assert_no_duplicates(admin_profile)
+
+    again = start(admin_api, ALL)  # not a re-import of anything: the failed job left no marks
+    body = wait_for(admin_api, again, ended, timeout=300)
+    assert body["status"] == "COMPLETED", (body["failure_reason"], [w.log() for w in workers])
+    rerun = job_row(admin_profile, again)
+    assert_accounted(rerun, sandbox)
+    assert rerun.skipped_count == committed  # what the failed job committed is skipped, once
+    assert_no_duplicates(admin_profile)
+    assert (
+        crm_counts(admin_profile)
+        == crm_counts(other_admin_profile)
+        == what_was_imported(other_admin_profile, yardstick)["crm_rows"]
+    )

@@ -1,13 +1,13 @@
 """The database failing under a running import, with a real worker process.
 
-Two faults: the writer's connection killed by the server in the middle of a batch
-(`pg_terminate_backend`, as an administrator or a failover does), and PostgreSQL gone for
-a few seconds (every connection dropped, new ones refused), through a relay the test cuts
-(tests/pgproxy.py), since the shared server cannot be stopped. Either way the batch in
-flight is rolled back with its counters and cursor, the task runs the job again from its
-cursor once the database answers (tasks.retry_when_the_database_is_back), and the job
-ends with every record in one bucket, once.
-"""
+The writer's connection killed by the server in the middle of a batch (`pg_terminate_backend`,
+as an administrator or a failover does); PostgreSQL gone for a few seconds (every connection
+dropped, new ones refused) or silent (connections taken, never answered), through a relay
+the test cuts (tests/pgproxy.py), since the shared server cannot be stopped. Each time the
+batch in flight is rolled back with its counters and cursor, the task runs the job again
+from its cursor once the database answers (tasks.retry_when_the_database_is_back), and the
+job ends with every record in one bucket, once. Out of retries, it fails saying why and a
+re-run brings exactly what it had not committed."""
 
 import time
 

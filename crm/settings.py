@@ -289,6 +289,11 @@ IMPORT_DELTA_MARGIN_SECONDS = env.int("IMPORT_DELTA_MARGIN_SECONDS", default=300
 # An import whose database connection was lost is run again from its cursor this many
 # times, 1, 2, 4, 8, 16 then 30 s apart (about three minutes for 10), then fails (tasks.py).
 IMPORT_DATABASE_RETRIES = env.int("IMPORT_DATABASE_RETRIES", default=10)
+# Scale-out (PostgreSQL only, not previews or delta re-imports): an object type with more
+# than IMPORT_CHUNK_MIN_RECORDS records is split into IMPORT_PARALLELISM Id ranges that
+# several workers import at once (engine/chunks.py). 1 keeps every import in one runner.
+IMPORT_PARALLELISM = env.int("IMPORT_PARALLELISM", default=1)
+IMPORT_CHUNK_MIN_RECORDS = env.int("IMPORT_CHUNK_MIN_RECORDS", default=20000)
 if IMPORT_JOB_LEASE_SECONDS < 3 * IMPORT_HEARTBEAT_SECONDS:
     raise environ.ImproperlyConfigured(
         "IMPORT_JOB_LEASE_SECONDS must be at least three IMPORT_HEARTBEAT_SECONDS."
@@ -297,11 +302,6 @@ if IMPORT_JOB_LEASE_SECONDS < 3 * IMPORT_HEARTBEAT_SECONDS:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-# Scale-out (PostgreSQL only, not previews or delta re-imports): an object type with more
-# than IMPORT_CHUNK_MIN_RECORDS records is split into IMPORT_PARALLELISM Id ranges that
-# several workers import at once (engine/chunks.py). 1 keeps every import in one runner.
-IMPORT_PARALLELISM = env.int("IMPORT_PARALLELISM", default=1)
-IMPORT_CHUNK_MIN_RECORDS = env.int("IMPORT_CHUNK_MIN_RECORDS", default=20000)
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -142,7 +142,7 @@ class BulkQuery:
                     headers={"Content-Type": "application/json"},
                 )
             )
-        except SalesforceError:
+        except Exception:  # best effort, often on the way out of a failed job: never mask that
             logger.warning("Could not abort Bulk API job %s", self.job_id)
 
     # -- result pages ---------------------------------------------------------------------------
@@ -225,11 +225,15 @@ class BulkQuery:
         return records
 
 
-def bulk_pages(client, sobject: str, soql: str, query_all: bool = False) -> Iterator[list[dict]]:
+def bulk_pages(
+    client, sobject: str, soql: str, query_all: bool = False, job: BulkQuery | None = None
+) -> Iterator[list[dict]]:
     """The query's records page by page, in order, up to SALESFORCE_BULK_DOWNLOADS pages
-    downloading at once while the caller writes the earlier ones (memory: that many pages)."""
-    job = BulkQuery(client, sobject, soql, query_all)
-    job.create()
+    downloading at once while the caller writes the earlier ones (memory: that many pages).
+    `job`: one created earlier for this query (requested ahead), else one is created now."""
+    if job is None:
+        job = BulkQuery(client, sobject, soql, query_all)
+        job.create()
     job.wait()
     downloads = max(1, settings.SALESFORCE_BULK_DOWNLOADS)
     pending: deque[Future] = deque()

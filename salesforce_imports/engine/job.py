@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_salesforce.exceptions import SalesforceError
 
 from .. import budget
-from ..bulk_query import BulkUnavailable, bulk_pages
+from ..bulk_query import BulkQuery, BulkUnavailable, bulk_pages
 from ..client import QueryLocatorLost, SalesforceClient
 from ..mapping import IMPORT_ORDER, mapping_for
 from ..models import ImportJob, JobMode, Severity
@@ -79,6 +79,8 @@ class JobRunner:
         self.calls_before = job.api_calls  # a resumed job adds to what it spent before
         self.preview = job.mode == JobMode.PREVIEW
         self.ledger = SideLedger() if self.preview else Ledger()
+        self._selects: dict[str, tuple[list[str], tuple]] = {}
+        self.bulk_ahead: dict = {}
 
     def run(self) -> None:
         sobjects = types_in_order(self.job.object_types)
@@ -101,10 +103,16 @@ class JobRunner:
             self.ledger.close()
 
     def _run(self, sobjects: list[str]) -> None:
-        for sobject in sobjects:
-            if self.job.progress[sobject]["status"] == "done":
-                continue  # finished before a resume
-            self._import_object(sobject)
+        self._request_bulk_ahead(sobjects)
+        try:
+            for sobject in sobjects:
+                if self.job.progress[sobject]["status"] == "done":
+                    continue  # finished before a resume
+                self._import_object(sobject)
+        finally:
+            for bulk_job in self.bulk_ahead.values():  # a job that stopped early leaves none behind
+                if isinstance(bulk_job, BulkQuery):
+                    bulk_job.abort()
         self._check_cancel()
         # Links to records that came later, then prices: both need every record in.
         links.settle(self.job, self._record_link_warnings)
@@ -143,7 +151,12 @@ class JobRunner:
 
     # -- one object type ------------------------------------------------------------------------
     def _select_list(self, sobject: str) -> tuple[list[str], tuple]:
-        """The fields to SELECT, and the custom fields among them."""
+        """The fields to SELECT, and the custom fields among them (worked out once per run)."""
+        if sobject not in self._selects:
+            self._selects[sobject] = self._work_out_select_list(sobject)
+        return self._selects[sobject]
+
+    def _work_out_select_list(self, sobject: str) -> tuple[list[str], tuple]:
         mapping = mapping_for(sobject)
         described = self.client.describe_fields(sobject)
         first_time = self.job.progress[sobject]["last_id"] == ""
@@ -176,13 +189,40 @@ class JobRunner:
             fields += [c.api_name for c in custom if c.api_name not in fields]
         return fields, custom
 
+    def _request_bulk_ahead(self, sobjects: list[str]) -> None:
+        """Create the Bulk API jobs of every big object now: Salesforce works on them all at
+        once while the import goes through the objects before, so each object's seconds of
+        job processing are not waited out one after the other."""
+        self.bulk_ahead: dict[str, BulkQuery | BulkUnavailable] = {}
+        for sobject in sobjects:
+            entry = self.job.progress[sobject]
+            if entry["status"] == "done" or sobject in self.deltas or not self._wants_bulk(sobject):
+                continue
+            if chunks.should_split(self, sobject):
+                continue
+            fields, _custom = self._select_list(sobject)
+            self._mark_read_from(sobject)  # the job's snapshot is taken from now on
+            soql = self._query_after_cursor(sobject, fields)
+            bulk_job = BulkQuery(self.client, sobject, soql, mapping_for(sobject).query_all)
+            try:
+                bulk_job.create()
+                self.bulk_ahead[sobject] = bulk_job
+            except BulkUnavailable as exc:
+                self.bulk_ahead[sobject] = exc  # REST for it, with the warning, when its turn comes
+        if self.bulk_ahead:
+            self._save_progress()
+
+    def _mark_read_from(self, sobject: str) -> None:
+        # The next re-import asks for what changed since now, in Salesforce's clock (the
+        # describe just answered); kept from the first start when a job resumes.
+        entry = self.job.progress[sobject]
+        entry.setdefault("read_from", (self.client.server_time or timezone.now()).isoformat())
+
     def _import_object(self, sobject: str) -> None:
         started = time.monotonic()
         entry = self.job.progress[sobject]
         fields, custom = self._select_list(sobject)
-        # The next re-import asks for what changed since now, in Salesforce's clock (the
-        # describe just answered); kept from the first start when a job resumes.
-        entry.setdefault("read_from", (self.client.server_time or timezone.now()).isoformat())
+        self._mark_read_from(sobject)
         entry["status"] = "in_progress"
         self._save_progress()
         if chunks.should_split(self, sobject):
@@ -239,11 +279,13 @@ class JobRunner:
     def _pages_after_cursor(self, sobject: str, fields: list[str], query_all: bool, writer):
         """Bulk API 2.0 for a big object, REST otherwise, and REST from where Bulk got to
         when Bulk refuses the query or its job fails at Salesforce."""
-        if self._wants_bulk(sobject):
+        ahead = self.bulk_ahead.pop(sobject, None)
+        if ahead is not None or self._wants_bulk(sobject):
             try:
-                yield from bulk_pages(
-                    self.client, sobject, self._query_after_cursor(sobject, fields), query_all
-                )
+                if isinstance(ahead, BulkUnavailable):
+                    raise ahead
+                soql = self._query_after_cursor(sobject, fields)
+                yield from bulk_pages(self.client, sobject, soql, query_all, job=ahead)
                 return
             except BulkUnavailable as exc:
                 writer.wait()  # every page handed out is committed: the cursor is exact again

@@ -129,7 +129,9 @@ def test_job_api_shape_and_problems(connected, admin_api, admin_profile):
         "skipped",
         "errors",
         "warnings",
+        "seconds",  # how long the type took: its records/s
     }
+    assert body["progress"]["Account"]["seconds"] > 0
     assert len(body["errors"]) <= 50
     assert set(body["errors"][0]) == {"object_type", "salesforce_id", "field", "message", "severity"}
     problems = admin_api.get(f"/api/salesforce/import/{job_id}/errors/").json()

@@ -73,7 +73,7 @@ def import_chunk_task(self, chunk_id: str, org_id: str, marker: str, fields: lis
 @shared_task(acks_late=False, ignore_result=True)
 def continue_import_task(job_id: str, org_id: str, sobject: str, marker: str):
     with org_context(org_id):
-        if not chunks.may_continue(job_id, sobject):
+        if not chunks.may_continue(job_id, sobject, marker):
             logger.info("Import %s: %s chunks not all ended (or taken back); not going on.", job_id, sobject)
             return
     # The import task takes the job back from the chunks (the marker) and goes on.

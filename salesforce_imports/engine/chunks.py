@@ -194,14 +194,17 @@ def _take_in(runner, sobject: str, chunks: list[ImportChunk]) -> None:
         for sf_field, value, mapped_to, count in chunk.unknown_values:
             merged[(sf_field, value, mapped_to)] += count
     runner._add(sobject, Tally(unknown_values=merged), last_id="")
+    # The type's wall time, first chunk made to last chunk done: its speed in the progress.
+    started, ended = min(c.created_at for c in chunks), max(c.updated_at for c in chunks)
+    held[sobject]["seconds"] = round((ended - started).total_seconds(), 2)
     logger.info("Import %s: every %s chunk is done; the job goes on", job.pk, sobject)
 
 
-def may_continue(job_id, sobject: str) -> bool:
-    """For the chord's body: is the job still waiting for this object's chunks, and are they
+def may_continue(job_id, sobject: str, marker: str) -> bool:
+    """For the chord's body: is the job still waiting for this fan-out's chunks, and are they
     all ended (or was the job cancelled)?"""
-    job = ImportJob.objects.filter(pk=job_id, status=JobStatus.IN_PROGRESS).first()
-    if job is None or not job.runner.startswith(f"chunks:{sobject}:"):
+    job = ImportJob.objects.filter(pk=job_id, status=JobStatus.IN_PROGRESS, runner=marker).first()
+    if job is None:
         return False
     if job.cancel_requested:
         return True

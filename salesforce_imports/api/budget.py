@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.permissions import IsOrgAdmin
+from common.schema import ErrorDetailSerializer
 
 from .. import budget, services
 
@@ -66,6 +67,11 @@ def requested_types(query_params) -> list[str]:
     return values or list(services.SELECTABLE_TYPES)
 
 
+# What requested_types reads in one value: known types, comma-separated, blanks ignored.
+_ONE_TYPE = "|".join(services.SELECTABLE_TYPES)
+TYPE_LIST_PATTERN = rf"^\s*(?:(?:{_ONE_TYPE})\s*)?(?:,\s*(?:(?:{_ONE_TYPE})\s*)?)*$"
+
+
 class EstimateView(APIView):
     """What an import of these types would cost in Salesforce API calls, against the org's
     DailyApiRequests and reserve. Makes the COUNT() queries and one /limits call."""
@@ -76,12 +82,12 @@ class EstimateView(APIView):
         parameters=[
             OpenApiParameter(
                 "object_types",
-                str,
+                {"type": "array", "items": {"type": "string", "pattern": TYPE_LIST_PATTERN}},
                 description="comma-separated or repeated; default every type",
                 explode=True,
             )
         ],
-        responses={200: ApiBudgetSerializer},
+        responses={200: ApiBudgetSerializer, 400: ErrorDetailSerializer},
     )
     def get(self, request):
         try:

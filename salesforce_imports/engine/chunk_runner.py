@@ -27,9 +27,10 @@ from ..models import ChunkStatus, ImportChunk, ImportedRecord, ImportJob, JobSta
 from ..value_mappings import overrides_for
 from .batch import BatchImporter
 from .heartbeat import Heartbeat
-from .job import MAX_REQUERIES, Cancelled, LeaseLost, _soql_id, relax_commit_durability
+from .job import MAX_REQUERIES, Cancelled, LeaseLost, relax_commit_durability
 from .notes import ContentNoteFetcher
 from .owners import OwnerDirectory
+from .sources import soql_id as _soql_id
 from .tally import Tally
 from .writer import BatchWriter
 

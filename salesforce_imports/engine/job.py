@@ -11,28 +11,24 @@ from django.utils import timezone
 from simple_salesforce.exceptions import SalesforceError
 
 from .. import budget
-from ..bulk_query import BulkQuery, BulkUnavailable, bulk_pages
 from ..client import QueryLocatorLost, SalesforceClient
 from ..mapping import IMPORT_ORDER, mapping_for
 from ..models import ImportJob, JobMode, Severity
 from ..value_mappings import overrides_for
-from . import chunks, delta, links
+from . import chunks, counters, delta, links
 from .batch import BatchImporter, Plan
 from .custom_fields import custom_fields_of, store_definitions
 from .ledger import Ledger, SideLedger
 from .notes import ContentNoteFetcher
 from .owners import OwnerDirectory, read_salesforce_users
 from .prices import set_product_prices
+from .sources import RecordSource, soql_id
 from .tally import Tally
 from .writer import BatchWriter
 
 logger = logging.getLogger(__name__)
 
 MAX_REQUERIES = 5  # per object type: a cursor lost again and again means something else is wrong
-# A note's body costs one call per note whatever the query path, and notes are few next to
-# the records they are about: their query stays on REST.
-REST_ONLY = frozenset({"ContentNote"})
-MAX_UNKNOWN_VALUES = 1000  # distinct unknown picklist values listed per job (an org's own set)
 
 
 class Cancelled(Exception):
@@ -80,7 +76,7 @@ class JobRunner:
         self.preview = job.mode == JobMode.PREVIEW
         self.ledger = SideLedger() if self.preview else Ledger()
         self._selects: dict[str, tuple[list[str], tuple]] = {}
-        self.bulk_ahead: dict = {}
+        self.source = RecordSource(self)  # REST pages or Bulk API jobs, per object type
 
     def run(self) -> None:
         sobjects = types_in_order(self.job.object_types)
@@ -103,16 +99,14 @@ class JobRunner:
             self.ledger.close()
 
     def _run(self, sobjects: list[str]) -> None:
-        self._request_bulk_ahead(sobjects)
+        self.source.request_ahead(sobjects)
         try:
             for sobject in sobjects:
                 if self.job.progress[sobject]["status"] == "done":
                     continue  # finished before a resume
                 self._import_object(sobject)
         finally:
-            for bulk_job in self.bulk_ahead.values():  # a job that stopped early leaves none behind
-                if isinstance(bulk_job, BulkQuery):
-                    bulk_job.abort()
+            self.source.abandon()
         self._check_cancel()
         # Links to records that came later, then prices: both need every record in.
         links.settle(self.job, self._record_link_warnings)
@@ -189,30 +183,7 @@ class JobRunner:
             fields += [c.api_name for c in custom if c.api_name not in fields]
         return fields, custom
 
-    def _request_bulk_ahead(self, sobjects: list[str]) -> None:
-        """Create the Bulk API jobs of every big object now: Salesforce works on them all at
-        once while the import goes through the objects before, so each object's seconds of
-        job processing are not waited out one after the other."""
-        self.bulk_ahead: dict[str, BulkQuery | BulkUnavailable] = {}
-        for sobject in sobjects:
-            entry = self.job.progress[sobject]
-            if entry["status"] == "done" or sobject in self.deltas or not self._wants_bulk(sobject):
-                continue
-            if chunks.should_split(self, sobject):
-                continue
-            fields, _custom = self._select_list(sobject)
-            self._mark_read_from(sobject)  # the job's snapshot is taken from now on
-            soql = self._query_after_cursor(sobject, fields)
-            bulk_job = BulkQuery(self.client, sobject, soql, mapping_for(sobject).query_all)
-            try:
-                bulk_job.create()
-                self.bulk_ahead[sobject] = bulk_job
-            except BulkUnavailable as exc:
-                self.bulk_ahead[sobject] = exc  # REST for it, with the warning, when its turn comes
-        if self.bulk_ahead:
-            self._save_progress()
-
-    def _mark_read_from(self, sobject: str) -> None:
+    def mark_read_from(self, sobject: str) -> None:
         # The next re-import asks for what changed since now, in Salesforce's clock (the
         # describe just answered); kept from the first start when a job resumes.
         entry = self.job.progress[sobject]
@@ -222,7 +193,7 @@ class JobRunner:
         started = time.monotonic()
         entry = self.job.progress[sobject]
         fields, custom = self._select_list(sobject)
-        self._mark_read_from(sobject)
+        self.mark_read_from(sobject)
         entry["status"] = "in_progress"
         self._save_progress()
         if chunks.should_split(self, sobject):
@@ -262,43 +233,12 @@ class JobRunner:
             return
         size = settings.SALESFORCE_BATCH_SIZE
         with BatchWriter(self._write_batch, threaded=not self.preview) as writer:
-            for page in self._pages_after_cursor(sobject, fields, importer.mapping.query_all, writer):
+            for page in self.source.pages_after_cursor(sobject, fields, importer.mapping.query_all, writer):
                 for start in range(0, len(page), size):
                     self._check_cancel()
                     plan = importer.prepare(page[start : start + size])
                     self._check_cancel()  # preparing takes a while: look again before writing
                     writer.submit(importer, sobject, plan)
-
-    def _query_after_cursor(self, sobject: str, fields: list[str]) -> str:
-        where = "WHERE IsDeleted = false"
-        last_id = self.job.progress[sobject]["last_id"]
-        if last_id:
-            where += f" AND Id > '{_soql_id(last_id)}'"  # after the last committed batch
-        return f"SELECT {', '.join(fields)} FROM {sobject} {where} ORDER BY Id"
-
-    def _pages_after_cursor(self, sobject: str, fields: list[str], query_all: bool, writer):
-        """Bulk API 2.0 for a big object, REST otherwise, and REST from where Bulk got to
-        when Bulk refuses the query or its job fails at Salesforce."""
-        ahead = self.bulk_ahead.pop(sobject, None)
-        if ahead is not None or self._wants_bulk(sobject):
-            try:
-                if isinstance(ahead, BulkUnavailable):
-                    raise ahead
-                soql = self._query_after_cursor(sobject, fields)
-                yield from bulk_pages(self.client, sobject, soql, query_all, job=ahead)
-                return
-            except BulkUnavailable as exc:
-                writer.wait()  # every page handed out is committed: the cursor is exact again
-                self._job_warning(sobject, "", f"{exc}. Imported through the REST API instead.")
-        yield from self.client.query_pages(self._query_after_cursor(sobject, fields), query_all=query_all)
-
-    def _wants_bulk(self, sobject: str) -> bool:
-        threshold = settings.SALESFORCE_BULK_THRESHOLD
-        if not threshold or sobject in REST_ONLY:
-            return False
-        entry = self.job.progress[sobject]
-        done = entry["imported"] + entry["matched"] + entry["skipped"] + entry["errors"]
-        return (entry["total"] or 0) - done > threshold
 
     def _import_delta(
         self, sobject: str, fields: list[str], importer: BatchImporter, plan: delta.Delta
@@ -312,7 +252,7 @@ class JobRunner:
             if not entry.get("changes_done"):
                 where = f"WHERE SystemModstamp > {plan.since}"
                 if entry["last_id"]:
-                    where += f" AND Id > '{_soql_id(entry['last_id'])}'"
+                    where += f" AND Id > '{soql_id(entry['last_id'])}'"
                 soql = f"SELECT {', '.join([*fields, 'IsDeleted'])} FROM {sobject} {where} ORDER BY Id"
                 sizes: list[int] = []
                 for page in self.client.query_pages(soql, query_all=True, on_total=sizes.append):
@@ -337,7 +277,7 @@ class JobRunner:
             for number, start in enumerate(chunks, start=1):
                 if number <= entry.get("retries_done", 0):
                     continue  # committed before a resume
-                ids = ", ".join(f"'{_soql_id(i)}'" for i in plan.retry_ids[start : start + delta.RETRY_CHUNK])
+                ids = ", ".join(f"'{soql_id(i)}'" for i in plan.retry_ids[start : start + delta.RETRY_CHUNK])
                 soql = (
                     f"SELECT {', '.join(fields)} FROM {sobject} WHERE IsDeleted = false "
                     f"AND SystemModstamp <= {plan.since} AND Id IN ({ids}) ORDER BY Id"
@@ -361,60 +301,15 @@ class JobRunner:
             self._add_delta_counts(sobject, plan)
             self._save_progress()
 
-    # -- counters -----------------------------------------------------------------------------
+    # -- counters (engine/counters.py) --------------------------------------------------------
     def _add(self, sobject: str, tally: Tally, last_id: str) -> None:
-        entry = self.job.progress[sobject]
-        if tally.updated:
-            entry["updated"] = entry.get("updated", 0) + tally.updated
-            self.job.updated_count += tally.updated
-        for key, value in (
-            ("imported", tally.imported),
-            ("matched", tally.matched),
-            ("skipped", tally.skipped),
-            ("errors", tally.errors),
-            ("warnings", tally.warnings),
-        ):
-            entry[key] += value
-        entry["last_id"] = last_id or entry["last_id"]  # pages come in ORDER BY Id
-        job = self.job
-        for owner, count in tally.unmatched_owners.items():
-            job.unmatched_owners[owner] = job.unmatched_owners.get(owner, 0) + count
-        for (sf_field, value, mapped_to), count in tally.unknown_values.items():
-            entry = self.unknown.get((sobject, sf_field, value))
-            if entry is None and len(self.unknown) < MAX_UNKNOWN_VALUES:
-                entry = self.unknown[(sobject, sf_field, value)] = {
-                    "object_type": sobject,
-                    "field": sf_field,
-                    "value": value[:255],
-                    "count": 0,
-                    "mapped_to": mapped_to,
-                }
-            if entry is not None:
-                entry["count"] += count
-        job.unknown_values = sorted(
-            self.unknown.values(), key=lambda u: (u["object_type"], u["field"], -u["count"])
-        )
-        job.imported_count += tally.imported
-        job.matched_count += tally.matched
-        job.skipped_count += tally.skipped
-        job.error_count += tally.errors
-        job.warning_count += tally.warnings
+        counters.add_tally(self.job, self.unknown, sobject, tally, last_id)
 
     def _add_delta_counts(self, sobject: str, plan: Plan) -> None:
-        entry, job = self.job.progress[sobject], self.job
-        deleted = plan.deleted_in_salesforce
-        gone = deleted + plan.not_fetched
-        if deleted:
-            entry["deleted_in_salesforce"] = entry.get("deleted_in_salesforce", 0) + deleted
-            job.deleted_in_salesforce += deleted
-        if gone and entry["total"] is not None:
-            entry["total"] = max(entry["total"] - gone, 0)  # counted in the query's size, not fetched
-            self._recount()
-        if plan.retries_done is not None:
-            entry["retries_done"] = plan.retries_done
+        counters.add_delta_counts(self.job, sobject, plan)
 
     def _recount(self) -> None:
-        self.job.total_records = sum(e["total"] or 0 for e in self.job.progress.values())
+        counters.recount(self.job)
 
     def _save_progress(self) -> None:
         """Counters, cursor and heartbeat, only while this runner still holds the job."""
@@ -491,10 +386,3 @@ def _lookup_field(relationship_field: str) -> str:
     """Product2.Name -> Product2Id; Primary_Contact__r.Name -> Primary_Contact__c."""
     relationship = relationship_field.split(".", 1)[0]
     return relationship[:-3] + "__c" if relationship.endswith("__r") else relationship + "Id"
-
-
-def _soql_id(value: str) -> str:
-    # Salesforce Ids are alphanumeric; anything else must never reach the query.
-    if not value.isalnum():
-        raise ValueError("Not a Salesforce Id")
-    return value

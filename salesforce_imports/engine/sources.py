@@ -1,0 +1,89 @@
+"""Where an object type's records come from: REST query pages, or a Bulk API 2.0 job for a
+big one (requested when the import starts), with REST as the fallback from where Bulk got to."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from ..bulk_query import BulkQuery, BulkUnavailable, bulk_pages
+from ..mapping import mapping_for
+from . import chunks
+
+# A note's body costs one call per note whatever the query path, and notes are few next to
+# the records they are about: their query stays on REST.
+REST_ONLY = frozenset({"ContentNote"})
+
+
+class RecordSource:
+    def __init__(self, runner):
+        self.runner = runner
+        self.bulk_ahead: dict[str, BulkQuery | BulkUnavailable] = {}
+
+    def wants_bulk(self, sobject: str) -> bool:
+        threshold = settings.SALESFORCE_BULK_THRESHOLD
+        if not threshold or sobject in REST_ONLY:
+            return False
+        entry = self.runner.job.progress[sobject]
+        done = entry["imported"] + entry["matched"] + entry["skipped"] + entry["errors"]
+        return (entry["total"] or 0) - done > threshold
+
+    def request_ahead(self, sobjects: list[str]) -> None:
+        """Create the Bulk API jobs of every big object now: Salesforce works on them all at
+        once while the import goes through the objects before, so each object's seconds of
+        job processing are not waited out one after the other."""
+        runner = self.runner
+        for sobject in sobjects:
+            entry = runner.job.progress[sobject]
+            if entry["status"] == "done" or sobject in runner.deltas or not self.wants_bulk(sobject):
+                continue
+            if chunks.should_split(runner, sobject):
+                continue
+            fields, _custom = runner._select_list(sobject)
+            runner.mark_read_from(sobject)  # the job's snapshot is taken from now on
+            soql = self.query_after_cursor(sobject, fields)
+            bulk_job = BulkQuery(runner.client, sobject, soql, mapping_for(sobject).query_all)
+            try:
+                bulk_job.create()
+                self.bulk_ahead[sobject] = bulk_job
+            except BulkUnavailable as exc:
+                self.bulk_ahead[sobject] = exc  # REST for it, with the warning, when its turn comes
+        if self.bulk_ahead:
+            runner._save_progress()
+
+    def abandon(self) -> None:
+        """A job that stops early leaves no Bulk job of ours running at Salesforce."""
+        for bulk_job in self.bulk_ahead.values():
+            if isinstance(bulk_job, BulkQuery):
+                bulk_job.abort()
+        self.bulk_ahead.clear()
+
+    def query_after_cursor(self, sobject: str, fields: list[str]) -> str:
+        where = "WHERE IsDeleted = false"
+        last_id = self.runner.job.progress[sobject]["last_id"]
+        if last_id:
+            where += f" AND Id > '{soql_id(last_id)}'"  # after the last committed batch
+        return f"SELECT {', '.join(fields)} FROM {sobject} {where} ORDER BY Id"
+
+    def pages_after_cursor(self, sobject: str, fields: list[str], query_all: bool, writer):
+        """Bulk API 2.0 for a big object, REST otherwise, and REST from where Bulk got to
+        when Bulk refuses the query or its job fails at Salesforce."""
+        client = self.runner.client
+        ahead = self.bulk_ahead.pop(sobject, None)
+        if ahead is not None or self.wants_bulk(sobject):
+            try:
+                if isinstance(ahead, BulkUnavailable):
+                    raise ahead
+                soql = self.query_after_cursor(sobject, fields)
+                yield from bulk_pages(client, sobject, soql, query_all, job=ahead)
+                return
+            except BulkUnavailable as exc:
+                writer.wait()  # every page handed out is committed: the cursor is exact again
+                self.runner._job_warning(sobject, "", f"{exc}. Imported through the REST API instead.")
+        yield from client.query_pages(self.query_after_cursor(sobject, fields), query_all=query_all)
+
+
+def soql_id(value: str) -> str:
+    # Salesforce Ids are alphanumeric; anything else must never reach the query.
+    if not value.isalnum():
+        raise ValueError("Not a Salesforce Id")
+    return value

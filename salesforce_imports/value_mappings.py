@@ -18,7 +18,7 @@ from django.db import transaction
 from common.rls import current_org_id
 
 from .mapping import MAPPINGS
-from .mapping.values import Picklist, picklist_key
+from .mapping.picklists import Picklist, picklist_key
 from .models import ImportPreferences
 
 

@@ -1,4 +1,5 @@
-"""Salesforce -> CRM mapping: one declarative table per Salesforce object (see base.py, values.py).
+"""Salesforce -> CRM mapping: one declarative table per Salesforce object (see base.py, values.py,
+picklists.py).
 
 The engine imports this after Django is set up (the tables read the models' fields).
 """

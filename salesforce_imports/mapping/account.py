@@ -4,6 +4,7 @@ from accounts.models import Account
 
 from . import values as v
 from .base import FieldMap, NaturalKey, ObjectMapping, address_fields
+from .picklists import INDUSTRY
 
 ACCOUNT = ObjectMapping(
     sobject="Account",
@@ -12,7 +13,7 @@ ACCOUNT = ObjectMapping(
         FieldMap("Name", "name", v.text, required=True),
         FieldMap("Website", "website", v.text),
         FieldMap("Phone", "phone", v.text),
-        FieldMap("Industry", "industry", v.INDUSTRY),
+        FieldMap("Industry", "industry", INDUSTRY),
         FieldMap("NumberOfEmployees", "number_of_employees", v.integer),
         FieldMap("AnnualRevenue", "annual_revenue", v.decimal),
         FieldMap("Description", "description", v.text),

@@ -10,6 +10,7 @@ from activities.models import Event, Task, TaskKind, TaskPriority, TaskStatus
 
 from . import values as v
 from .base import FieldMap, Invalid, ObjectMapping, Polymorphic
+from .picklists import Picklist, closed_decides
 
 WHO = Polymorphic("WhoId", {"003": ("contact", "Contact"), "00Q": ("lead", "Lead")})
 WHAT_TARGETS = {
@@ -22,7 +23,7 @@ WHAT_TARGETS = {
 WHAT = Polymorphic("WhatId", WHAT_TARGETS)
 ACCOUNT = Polymorphic("AccountId", {"001": ("account", "Account")})
 
-TASK_STATUS = v.Picklist(
+TASK_STATUS = Picklist(
     TaskStatus,
     {
         "Not Started": TaskStatus.NOT_STARTED,
@@ -33,8 +34,8 @@ TASK_STATUS = v.Picklist(
     },
     default=TaskStatus.NOT_STARTED,
 )
-TASK_PRIORITY = v.Picklist(TaskPriority, {}, default=TaskPriority.NORMAL)
-TASK_KIND = v.Picklist(
+TASK_PRIORITY = Picklist(TaskPriority, {}, default=TaskPriority.NORMAL)
+TASK_KIND = Picklist(
     TaskKind,
     {"Task": TaskKind.TASK, "Call": TaskKind.CALL, "Email": TaskKind.EMAIL, "ListEmail": TaskKind.EMAIL},
     default=TaskKind.TASK,
@@ -42,7 +43,7 @@ TASK_KIND = v.Picklist(
 
 
 # (Status, IsClosed): an unknown status is COMPLETED or NOT_STARTED as IsClosed says.
-task_status = v.closed_decides(TASK_STATUS, TaskStatus.COMPLETED, TaskStatus.NOT_STARTED)
+task_status = closed_decides(TASK_STATUS, TaskStatus.COMPLETED, TaskStatus.NOT_STARTED)
 
 
 def event_end(raw, field, warn):

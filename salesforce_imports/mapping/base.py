@@ -8,7 +8,8 @@ never raises: one odd record must not stop a batch.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .values import Invalid, Picklist, UnknownValue, country, datetime_value, picklist_key, shown, text
+from .picklists import Picklist, UnknownValue, picklist_key
+from .values import Invalid, country, datetime_value, shown, text
 
 ERROR, WARNING = "error", "warning"
 

@@ -4,14 +4,15 @@ from cases.models import Case, CaseOrigin, CasePriority, CaseStatus
 
 from . import values as v
 from .base import FieldMap, ObjectMapping
+from .picklists import Picklist, closed_decides
 
-CASE_STATUS = v.Picklist(CaseStatus, {}, default=CaseStatus.NEW)
-CASE_PRIORITY = v.Picklist(CasePriority, {}, default=CasePriority.MEDIUM)
-CASE_ORIGIN = v.Picklist(CaseOrigin, {}, default=CaseOrigin.OTHER)
+CASE_STATUS = Picklist(CaseStatus, {}, default=CaseStatus.NEW)
+CASE_PRIORITY = Picklist(CasePriority, {}, default=CasePriority.MEDIUM)
+CASE_ORIGIN = Picklist(CaseOrigin, {}, default=CaseOrigin.OTHER)
 
 
 # (Status, IsClosed): an unknown status is CLOSED or NEW as IsClosed says.
-case_status = v.closed_decides(CASE_STATUS, CaseStatus.CLOSED, CaseStatus.NEW)
+case_status = closed_decides(CASE_STATUS, CaseStatus.CLOSED, CaseStatus.NEW)
 
 
 CASE = ObjectMapping(

@@ -6,8 +6,9 @@ from leads.models import Lead, LeadStatus
 
 from . import values as v
 from .base import FieldMap, ObjectMapping, address_fields
+from .picklists import INDUSTRY, LEAD_SOURCE, Picklist
 
-LEAD_STATUS = v.Picklist(
+LEAD_STATUS = Picklist(
     LeadStatus,
     {
         "Open - Not Contacted": LeadStatus.ASSIGNED,
@@ -41,9 +42,9 @@ LEAD = ObjectMapping(
         FieldMap("Title", "title", v.text),
         FieldMap("Company", "company", v.text),
         FieldMap("Website", "website", v.text),
-        FieldMap("Industry", "industry", v.INDUSTRY),
+        FieldMap("Industry", "industry", INDUSTRY),
         FieldMap("Status", "status", lead_status, also=("IsConverted",)),
-        FieldMap("LeadSource", "lead_source", v.LEAD_SOURCE),
+        FieldMap("LeadSource", "lead_source", LEAD_SOURCE),
         FieldMap("NumberOfEmployees", "number_of_employees", v.integer),
         FieldMap("AnnualRevenue", "annual_revenue", v.decimal),
         *address_fields(""),

@@ -8,18 +8,19 @@ from opportunity.models import Opportunity
 
 from . import values as v
 from .base import FieldMap, ObjectMapping
+from .picklists import LEAD_SOURCE, OPPORTUNITY_TYPE, opportunity_stage
 
 OPPORTUNITY = ObjectMapping(
     sobject="Opportunity",
     model=Opportunity,
     fields=(
         FieldMap("Name", "name", v.text, required=True),
-        FieldMap("StageName", "stage", v.opportunity_stage, also=("IsClosed", "IsWon")),
+        FieldMap("StageName", "stage", opportunity_stage, also=("IsClosed", "IsWon")),
         FieldMap("Amount", "amount", v.decimal),
         FieldMap("Probability", "probability", v.integer),
         FieldMap("CloseDate", "closed_on", v.date_value),
-        FieldMap("LeadSource", "lead_source", v.LEAD_SOURCE),
-        FieldMap("Type", "opportunity_type", v.OPPORTUNITY_TYPE),
+        FieldMap("LeadSource", "lead_source", LEAD_SOURCE),
+        FieldMap("Type", "opportunity_type", OPPORTUNITY_TYPE),
         FieldMap("Description", "description", v.text),
         FieldMap("CurrencyIsoCode", "currency", v.currency),
     ),

@@ -9,6 +9,7 @@ from orders.models import Order, OrderLineItem
 from . import values as v
 from .base import FieldMap, ObjectMapping, address_fields
 from .line_items import name_row
+from .picklists import ORDER_STATUS
 
 ORDER = ObjectMapping(
     sobject="Order",
@@ -16,7 +17,7 @@ ORDER = ObjectMapping(
     fields=(
         FieldMap("OrderNumber", "order_number", v.text),
         FieldMap("Name", "name", v.text),
-        FieldMap("Status", "status", v.ORDER_STATUS),
+        FieldMap("Status", "status", ORDER_STATUS),
         FieldMap("EffectiveDate", "order_date", v.date_value),
         FieldMap("ActivatedDate", "activated_date", v.datetime_value),
         FieldMap("TotalAmount", "total_amount", v.decimal),

@@ -10,6 +10,7 @@ from invoices.models import DiscountType, Estimate, EstimateLineItem
 from . import values as v
 from .base import FieldMap, NaturalKey, ObjectMapping
 from .line_items import name_row
+from .picklists import QUOTE_STATUS
 
 QUOTE = ObjectMapping(
     sobject="Quote",
@@ -17,7 +18,7 @@ QUOTE = ObjectMapping(
     fields=(
         FieldMap("Name", "title", v.text, required=True),
         FieldMap("QuoteNumber", "estimate_number", v.text, required=True),
-        FieldMap("Status", "status", v.QUOTE_STATUS),
+        FieldMap("Status", "status", QUOTE_STATUS),
         FieldMap("Subtotal", "subtotal", v.decimal),
         FieldMap("TotalPrice", "total_amount", v.decimal),
         FieldMap("Discount", "discount_value", v.decimal),

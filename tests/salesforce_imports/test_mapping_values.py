@@ -1,4 +1,5 @@
-"""The value converters and picklist tables of salesforce_imports.mapping.values (pure, no DB)."""
+"""The value converters of salesforce_imports.mapping.values and the picklist tables of
+salesforce_imports.mapping.picklists (pure, no DB)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -10,6 +11,7 @@ from contacts.models import Contact
 from invoices.models import Estimate, EstimateLineItem
 from opportunity.models import Opportunity
 from orders.models import Order
+from salesforce_imports.mapping import picklists
 from salesforce_imports.mapping import values as v
 
 
@@ -41,7 +43,7 @@ STAGE_TABLE = [
 
 @pytest.mark.parametrize(("sf", "crm"), STAGE_TABLE)
 def test_stage_table(sf, crm):
-    assert run(v.opportunity_stage, (sf, None, None), field(Opportunity, "stage")) == (crm, [])
+    assert run(picklists.opportunity_stage, (sf, None, None), field(Opportunity, "stage")) == (crm, [])
 
 
 @pytest.mark.parametrize(
@@ -57,13 +59,15 @@ def test_stage_table(sf, crm):
     ],
 )
 def test_unknown_stage_is_decided_by_is_closed_and_is_won(closed, won, crm):
-    value, warnings = run(v.opportunity_stage, ("Closed/Won", closed, won), field(Opportunity, "stage"))
+    value, warnings = run(
+        picklists.opportunity_stage, ("Closed/Won", closed, won), field(Opportunity, "stage")
+    )
     assert value == crm
     assert len(warnings) == 1 and "'Closed/Won'" in warnings[0]
 
 
 def test_empty_stage_is_the_default_without_warning():
-    assert run(v.opportunity_stage, ("", "", ""), field(Opportunity, "stage")) == ("PROSPECTING", [])
+    assert run(picklists.opportunity_stage, ("", "", ""), field(Opportunity, "stage")) == ("PROSPECTING", [])
 
 
 @pytest.mark.parametrize(
@@ -79,7 +83,7 @@ def test_empty_stage_is_the_default_without_warning():
     ],
 )
 def test_opportunity_type_table(sf, crm):
-    assert run(v.OPPORTUNITY_TYPE, sf, field(Opportunity, "opportunity_type")) == (crm, [])
+    assert run(picklists.OPPORTUNITY_TYPE, sf, field(Opportunity, "opportunity_type")) == (crm, [])
 
 
 @pytest.mark.parametrize(
@@ -98,12 +102,12 @@ def test_opportunity_type_table(sf, crm):
     ],
 )
 def test_lead_source_table(sf, crm):
-    assert run(v.LEAD_SOURCE, sf, field(Opportunity, "lead_source")) == (crm, [])
+    assert run(picklists.LEAD_SOURCE, sf, field(Opportunity, "lead_source")) == (crm, [])
 
 
 @pytest.mark.parametrize(("sf", "crm"), [(label, value) for value, label in Industry.choices])
 def test_every_standard_industry_maps_to_its_choice(sf, crm):
-    assert run(v.INDUSTRY, sf, field(Account, "industry")) == (crm, [])
+    assert run(picklists.INDUSTRY, sf, field(Account, "industry")) == (crm, [])
 
 
 @pytest.mark.parametrize(
@@ -111,7 +115,7 @@ def test_every_standard_industry_maps_to_its_choice(sf, crm):
     [("Draft", "DRAFT"), ("Activated", "ACTIVATED"), ("", "DRAFT"), (None, "DRAFT")],
 )
 def test_order_status_table(sf, crm):
-    assert run(v.ORDER_STATUS, sf, field(Order, "status")) == (crm, [])
+    assert run(picklists.ORDER_STATUS, sf, field(Order, "status")) == (crm, [])
 
 
 @pytest.mark.parametrize(
@@ -129,17 +133,17 @@ def test_order_status_table(sf, crm):
     ],
 )
 def test_quote_status_table(sf, crm):
-    assert run(v.QUOTE_STATUS, sf, field(Estimate, "status")) == (crm, [])
+    assert run(picklists.QUOTE_STATUS, sf, field(Estimate, "status")) == (crm, [])
 
 
 @pytest.mark.parametrize(
     ("picklist", "model", "name", "default"),
     [
-        (v.INDUSTRY, Account, "industry", ""),
-        (v.OPPORTUNITY_TYPE, Opportunity, "opportunity_type", ""),
-        (v.LEAD_SOURCE, Opportunity, "lead_source", "OTHER"),
-        (v.ORDER_STATUS, Order, "status", "DRAFT"),
-        (v.QUOTE_STATUS, Estimate, "status", "Draft"),
+        (picklists.INDUSTRY, Account, "industry", ""),
+        (picklists.OPPORTUNITY_TYPE, Opportunity, "opportunity_type", ""),
+        (picklists.LEAD_SOURCE, Opportunity, "lead_source", "OTHER"),
+        (picklists.ORDER_STATUS, Order, "status", "DRAFT"),
+        (picklists.QUOTE_STATUS, Estimate, "status", "Draft"),
     ],
 )
 def test_unknown_picklist_value_is_the_default_with_a_warning_naming_it(picklist, model, name, default):
@@ -148,7 +152,16 @@ def test_unknown_picklist_value_is_the_default_with_a_warning_naming_it(picklist
     assert len(warnings) == 1 and "'Galactic Federation'" in warnings[0]
 
 
-@pytest.mark.parametrize("picklist", [v.INDUSTRY, v.STAGE, v.OPPORTUNITY_TYPE, v.LEAD_SOURCE, v.ORDER_STATUS])
+@pytest.mark.parametrize(
+    "picklist",
+    [
+        picklists.INDUSTRY,
+        picklists.STAGE,
+        picklists.OPPORTUNITY_TYPE,
+        picklists.LEAD_SOURCE,
+        picklists.ORDER_STATUS,
+    ],
+)
 def test_picklist_tables_only_produce_crm_choices(picklist):
     allowed = set(picklist.choices.values) | {""}
     assert set(picklist.table.values()) <= allowed
@@ -157,7 +170,10 @@ def test_picklist_tables_only_produce_crm_choices(picklist):
 
 
 def test_picklist_ignores_case_and_spacing():
-    assert run(v.INDUSTRY, "  food   & beverage ", field(Account, "industry")) == ("FOOD_AND_BEVERAGE", [])
+    assert run(picklists.INDUSTRY, "  food   & beverage ", field(Account, "industry")) == (
+        "FOOD_AND_BEVERAGE",
+        [],
+    )
 
 
 # ---------------------------------------------------------------------------------------- countries

@@ -8,7 +8,7 @@ from common.models import Role
 from common.rls import org_context
 from opportunity.models import Stage
 from salesforce_imports import value_mappings
-from salesforce_imports.mapping.values import STAGE, Picklist, picklist_key
+from salesforce_imports.mapping.picklists import STAGE, Picklist, picklist_key
 from salesforce_imports.models import ImportJob, ImportPreferences, JobMode, JobStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,6 +5,7 @@ chunks add to one job at the same instant (PostgreSQL with row-level security, a
 import threading
 from collections import Counter
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connections, transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from common.rls import org_context
 from salesforce_imports.engine.chunk_runner import add_to_job, claim_chunk
-from salesforce_imports.engine.chunks import may_continue
+from salesforce_imports.engine.chunks import may_continue, should_split
 from salesforce_imports.engine.job import empty_progress
 from salesforce_imports.engine.tally import Tally
 from salesforce_imports.models import ImportChunk, ImportJob, JobStatus
@@ -94,3 +95,24 @@ def test_batches_of_chunks_committing_at_once_add_up_exactly(waiting_job, admin_
     # Once the job is no longer this fan-out's, a batch adds nothing (and must roll back).
     ImportJob.objects.filter(pk=job.pk).update(runner="someone-else")
     assert not add_to_job(job.pk, MARKER, "Account", Tally(imported=1), calls=0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_only_a_big_type_of_a_real_first_import_is_split(waiting_job, settings):
+    settings.IMPORT_PARALLELISM, settings.IMPORT_CHUNK_MIN_RECORDS = 4, 100
+    waiting_job.progress["Contact"] = empty_progress(101)
+
+    def runner(preview=False, deltas=()):
+        return SimpleNamespace(job=waiting_job, preview=preview, deltas=dict.fromkeys(deltas))
+
+    assert should_split(runner(), "Contact")
+    assert not should_split(runner(preview=True), "Contact")  # a preview runs in one transaction
+    assert not should_split(runner(deltas=["Contact"]), "Contact")  # a re-import asks for changes only
+    waiting_job.progress["Contact"]["last_id"] = "003Sx0000000001AAA"
+    assert not should_split(runner(), "Contact")  # begun by a single runner: it carries on
+    waiting_job.progress["Contact"] = empty_progress(100)
+    assert not should_split(runner(), "Contact")  # not more than IMPORT_CHUNK_MIN_RECORDS
+    settings.IMPORT_PARALLELISM = 1
+    assert not should_split(runner(), "Contact")
+    assert should_split(runner(), "Account")  # split before: stays in chunks whatever the settings

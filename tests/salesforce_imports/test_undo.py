@@ -357,7 +357,7 @@ def test_a_start_that_wins_the_race_makes_the_undo_a_409(
     sandbox, job = imported
     # The check passed, then an import started before the conditional update: the
     # database's one-active-job constraint refuses the UNDOING row.
-    monkeypatch.setattr(undo, "refusal", lambda job: None)
+    monkeypatch.setattr(undo.service, "refusal", lambda job: None)  # what request_undo calls
     running = start(admin_api, ["Account"])
     response = admin_api.post(f"/api/salesforce/import/{job.pk}/undo/")
     assert response.status_code == 409, response.content

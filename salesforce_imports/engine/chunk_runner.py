@@ -128,6 +128,9 @@ class ChunkHeartbeat(Heartbeat):
 
 
 class ChunkRunner:
+    """One chunk's pages, batch by batch, as JobRunner imports a whole type: the same
+    BatchImporter and BatchWriter, its own cursor (`last_id`) and counts."""
+
     def __init__(self, job, chunk, client, runner, marker, fields, custom, heartbeat):
         self.job, self.chunk, self.client = job, chunk, client
         self.runner, self.marker, self.fields, self.heartbeat = runner, marker, fields, heartbeat
@@ -206,6 +209,11 @@ class ChunkRunner:
                         [f"{self.job.pk}:{self.mapping.sobject}"],
                     )
                 if _claimed_since(importer, plan):
+                    logger.info(
+                        "Import %s: %s keys taken by another chunk since; batch prepared again",
+                        self.job.pk,
+                        self.mapping.sobject,
+                    )
                     importer = self._again = self._again or self._importer()
                     plan = importer.prepare(records)  # sees what the other chunks committed
             tally = importer.write(plan)
@@ -234,9 +242,8 @@ def _claimed_since(importer: BatchImporter, plan) -> bool:
     """Did another chunk commit, since this batch was prepared, a natural key the batch
     means to take, or link a CRM record the batch means to match?"""
     key, model = importer.mapping.natural_key, importer.model
-    wanted = {key.normalize(p.values.get(key.field)) for p in plan.pending if p.created_pk is not None} - {
-        None
-    }
+    keys = (key.normalize(p.values.get(key.field)) for p in plan.pending if p.created_pk is not None)
+    wanted = {k for k in keys if k}
     if wanted:
         rows = (
             model.objects.alias(_key=Lower(key.field)).filter(_key__any=wanted)

@@ -11,12 +11,14 @@ import pytest
 from django.db import connections, transaction
 from django.utils import timezone
 
+from accounts.models import Account
 from common.rls import org_context
-from salesforce_imports.engine.chunk_runner import add_to_job, claim_chunk
+from salesforce_imports.engine.chunk_runner import ChunkRunner, add_to_job, claim_chunk
 from salesforce_imports.engine.chunks import may_continue, should_split
 from salesforce_imports.engine.job import empty_progress
 from salesforce_imports.engine.tally import Tally
-from salesforce_imports.models import ImportChunk, ImportJob, JobStatus
+from salesforce_imports.models import ImportChunk, ImportedRecord, ImportJob, JobStatus
+from sfsandbox.ids import make_id
 
 MARKER = "chunks:Account:test"
 
@@ -116,3 +118,31 @@ def test_only_a_big_type_of_a_real_first_import_is_split(waiting_job, settings):
     settings.IMPORT_PARALLELISM = 1
     assert not should_split(runner(), "Contact")
     assert should_split(runner(), "Account")  # split before: stays in chunks whatever the settings
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_name_another_chunk_took_meanwhile_is_told_apart_as_one_runner_would(waiting_job):
+    """Two chunks prepare accounts of the same name before either writes (their batches run
+    side by side): the second to commit is prepared again and gets a told-apart name, as the
+    later record of one runner does, instead of the CRM refusing it."""
+    first, second = ImportChunk.objects.filter(job=waiting_job).order_by("number")[:2]
+    ImportChunk.objects.filter(pk__in=[first.pk, second.pk]).update(status="in_progress", runner="r/1")
+    client = SimpleNamespace(api_calls=0)  # writing makes no Salesforce call
+    runners = [
+        ChunkRunner(waiting_job, chunk, client, "r/1", MARKER, [], (), heartbeat=None)
+        for chunk in (first, second)
+    ]
+    records = [
+        [{"attributes": {"type": "Account"}, "Id": make_id("Account", n), "Name": "Acme Rockets"}]
+        for n in (1, 900)
+    ]
+    plans = [runner.importer.prepare(batch) for runner, batch in zip(runners, records, strict=True)]
+    for runner, batch, plan in zip(runners, records, plans, strict=True):
+        with transaction.atomic():
+            runner._write_batch(batch, plan)
+    names = sorted(Account.objects.values_list("name", flat=True))
+    assert names == ["Acme Rockets", f"Acme Rockets ({make_id('Account', 900)})"]
+    job = ImportJob.objects.get(pk=waiting_job.pk)
+    assert (job.imported_count, job.error_count, job.warning_count) == (2, 0, 1)
+    assert ImportedRecord.objects.filter(import_job_id=job.pk).count() == 2

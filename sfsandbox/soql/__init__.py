@@ -10,7 +10,8 @@ Errors carry Salesforce's error codes (MALFORMED_QUERY, INVALID_FIELD, INVALID_T
 INVALID_QUERY_FILTER_OPERATOR) and its message layout: the query line, a caret under the
 offending token, "ERROR at Row:r:Column:c", then the reason.
 
-`lexer` has tokens and literals, `parser` the grammar, `evaluate` the WHERE predicates.
+`lexer` has tokens and literals, `parser` the grammar, `where` its WHERE clause and fast path,
+`evaluate` the WHERE predicates.
 """
 
 from sfsandbox.soql.lexer import SoqlError, _normalize_datetime, normalize_datetime

@@ -13,9 +13,10 @@ from rest_framework_simplejwt.views import TokenRefreshView
 from .models import Role
 from .schema import UNAUTHENTICATED, VALIDATION_ERROR, ErrorDetailSerializer
 from .selectors import active_profiles
+from .serializers import RejectUnknownKeysMixin
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(RejectUnknownKeysMixin, serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False)
     org_id = serializers.UUIDField(required=False)
@@ -94,8 +95,15 @@ class LoginView(APIView):
         return Response(body)
 
 
+class StrictTokenRefreshSerializer(RejectUnknownKeysMixin, TokenRefreshSerializer):
+    """simplejwt's refresh body, refusing keys it does not know (as every body here does)."""
+
+
 @extend_schema_view(
-    post=extend_schema(responses={200: TokenRefreshSerializer, 400: VALIDATION_ERROR, 401: UNAUTHENTICATED})
+    post=extend_schema(
+        responses={200: StrictTokenRefreshSerializer, 400: VALIDATION_ERROR, 401: UNAUTHENTICATED}
+    )
 )
 class RefreshView(TokenRefreshView):
     authentication_classes = []
+    serializer_class = StrictTokenRefreshSerializer

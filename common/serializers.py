@@ -1,6 +1,7 @@
 """Serializer building blocks shared by the apps' APIs."""
 
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 
 class RejectUnknownKeysMixin:
@@ -15,5 +16,7 @@ class RejectUnknownKeysMixin:
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 names = ", ".join(repr(key) for key in unknown)[:500]
-                raise serializers.ValidationError(f"Unknown key(s): {names}.")  # non_field_errors
+                # As a dict: DRF keeps what to_internal_value raises as the errors mapping.
+                message = f"Unknown key(s): {names}."
+                raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
         return super().to_internal_value(data)

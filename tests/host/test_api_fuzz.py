@@ -3,11 +3,13 @@ plain member, with generated valid and invalid requests. No 5xx, and every answe
 content type, headers, body) is one the schema documents.
 
 The app runs in-process over WSGI on the test database (PostgreSQL with RLS, as the app
-role). The org has no Salesforce connection, so starting an import or an undo answers a
-documented 4xx and nothing reaches Salesforce; Connect only builds an authorization URL.
-The operations whose answers depend on a connection run with the org connected to the
-sandbox org (over HTTP, through the real Connect flow); a started import stays PENDING, as
-the test's transaction never commits, so nothing is queued."""
+role). The operations whose answers depend on a Salesforce connection run with the org
+connected to the sandbox org (over HTTP, through the real Connect flow); the others without
+one, so nothing else reaches Salesforce (Connect only builds an authorization URL). A
+started import stays PENDING: the test's transaction never commits, so nothing is queued.
+Generated ids are almost never the org's, so each operation with a path id is also called
+with the id of a real record (an account, a contact, an ended import with a problem): the
+CSV download, a cancel refused, an undo accepted and then refused."""
 
 import pytest
 import schemathesis
@@ -89,7 +91,7 @@ def org_world(make_member):
     org = admin.org
     with org_context(org.pk):
         account = Account.objects.create(org=org, name="Fuzzed Account", owner=admin)
-        Contact.objects.create(org=org, last_name="Fuzzed", account=account, email="f@fuzz.test")
+        contact = Contact.objects.create(org=org, last_name="Fuzzed", account=account, email="f@fuzz.test")
         job = ImportJob.objects.create(
             org=org,
             status=JobStatus.COMPLETED,
@@ -107,7 +109,22 @@ def org_world(make_member):
             message="=cmd|' /C calc'!A0 is not a name",
             severity=Severity.ERROR,
         )
-    return {"admin": admin, "member": member}
+    return {
+        "admin": admin,
+        "member": member,
+        "ids": {
+            "/api/accounts/{id}/": {"id": str(account.pk)},
+            "/api/contacts/{id}/": {"id": str(contact.pk)},
+            "job_id": {"job_id": str(job.pk)},
+        },
+    }
+
+
+def real_ids(path, world) -> dict | None:
+    """Path parameters naming a record of the org, for the operations that take one."""
+    if "{job_id}" in path:
+        return world["ids"]["job_id"]
+    return world["ids"].get(path)
 
 
 def documented_operations():
@@ -145,12 +162,16 @@ def connect_to_sandbox(admin, sandbox_factory):
     keep_test_connection()
 
 
-def fuzz(operation, headers, excluded_checks=()):
-    """Valid requests, then invalid ones (which must be refused with a documented 4xx)."""
-    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+def fuzz(operation, headers, excluded_checks=(), path_parameters=None):
+    """Valid requests, then invalid ones (which must be refused with a documented 4xx), then
+    valid ones about a real record when the operation takes an id."""
+    passes = [(GenerationMode.POSITIVE, {}), (GenerationMode.NEGATIVE, {})]
+    if path_parameters:
+        passes.append((GenerationMode.POSITIVE, {"path_parameters": path_parameters}))
+    for mode, fixed in passes:
 
         @FUZZ_SETTINGS
-        @given(case=operation.as_strategy(generation_mode=mode))
+        @given(case=operation.as_strategy(generation_mode=mode, **fixed))
         def run(case):
             case.call_and_validate(headers=headers, excluded_checks=list(excluded_checks))
 
@@ -163,4 +184,4 @@ def test_api_conforms_to_its_schema(api_schema, org_world, sandbox_factory, role
     if (method, path) in NEEDS_CONNECTION:
         connect_to_sandbox(org_world["admin"], sandbox_factory)
     excluded = [positive_data_acceptance] if (method, path) in STATEFUL_VALIDITY else []
-    fuzz(api_schema[path][method], bearer(org_world[role]), excluded)
+    fuzz(api_schema[path][method], bearer(org_world[role]), excluded, real_ids(path, org_world))

@@ -1,18 +1,16 @@
 """Undo of an import (NOTES 8.7): against the sandbox org over HTTP, run in-process, once
-through a real worker. What it removes, what it keeps and says so, and that it resumes."""
+through a real worker. What it removes, what it keeps and says so, and that it resumes.
+Asking for an undo (refusals, the broker, the job page's button) is test_undo_requests.py's."""
 
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError
-from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Account
 from activities.models import Event, Note, Task
 from cases.models import Case
-from common.models import Role
 from common.rls import org_context
 from contacts.models import Contact
 from invoices.models import Estimate, EstimateLineItem, Product, ProductPrice
@@ -28,28 +26,20 @@ from salesforce_imports.models import (
     ImportJob,
     ImportPreferences,
     ImportProblem,
-    JobMode,
     JobStatus,
 )
 
+from . import undo_helpers
 from .conftest import wait_for
 from .test_import_engine import run, start
+from .undo_helpers import EVERYTHING, ask_undo, run_undo
+
+# The shared fixtures, bound by assignment: pytest finds them in this module, and the tests'
+# parameters of the same name are not taken for redefinitions of an unused import.
+imported, no_queue = undo_helpers.imported, undo_helpers.no_queue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-EVERYTHING = [
-    "Product2",
-    "Account",
-    "Contact",
-    "Opportunity",
-    "Lead",
-    "Case",
-    "Order",
-    "Quote",
-    "Task",
-    "Event",
-    "Note",
-]
 MODELS = [
     Account,
     Contact,
@@ -82,19 +72,6 @@ def links(profile) -> Counter:
         )
 
 
-def ask_undo(api, job_id):
-    response = api.post(f"/api/salesforce/import/{job_id}/undo/")
-    assert response.status_code == 202, response.content
-    assert response.json()["status"] == JobStatus.UNDOING
-    return response.json()
-
-
-def run_undo(profile, job_id, runner="test/undo", takeover_from=None):
-    with org_context(profile.org_id):
-        undo.run_undo(job_id, runner=runner, takeover_from=takeover_from)
-        return ImportJob.objects.get(pk=job_id)
-
-
 def kept_problems(profile, job_id) -> dict:
     """{salesforce id: message} of the job's "kept" warnings."""
     with org_context(profile.org_id):
@@ -105,24 +82,6 @@ def kept_problems(profile, job_id) -> dict:
 def link_of(profile, pk) -> ImportedRecord:
     with org_context(profile.org_id):
         return ImportedRecord.objects.get(object_id=pk)
-
-
-@pytest.fixture
-def no_queue(monkeypatch):
-    """The API's undo queues nothing; the test runs the undo in-process."""
-    sent = []
-    monkeypatch.setattr(tasks.run_undo_task, "delay", lambda *args, **kwargs: sent.append(args))
-    return sent
-
-
-@pytest.fixture
-def imported(sandbox_factory, admin_api, admin_profile, connect):
-    sandbox = sandbox_factory(records=300, seed=11)
-    assert connect(admin_api)["Location"].endswith("result=connected")
-    job = run(admin_profile, start(admin_api, EVERYTHING))
-    assert job.status == JobStatus.COMPLETED, job.failure_reason
-    assert job.imported_count > 0
-    return sandbox, job
 
 
 def assert_accounted(job):
@@ -311,76 +270,6 @@ def test_a_killed_undo_resumes_and_ends_with_exact_counts(
     assert sum(counts(admin_profile).values()) == done.kept_count + job.matched_count
 
 
-def test_undo_refusals(imported, admin_api, admin_profile, api_for, make_member, no_queue):
-    sandbox, job = imported
-    url = f"/api/salesforce/import/{job.pk}/undo/"
-    member = make_member("Acme", email="user@acme.test", role=Role.USER)
-    assert api_for(member).post(url).status_code == 403
-    other = make_member("Globex", role=Role.ADMIN)
-    assert api_for(other).post(url).status_code == 404
-    with org_context(admin_profile.org_id):
-        preview = ImportJob.objects.create(
-            org_id=admin_profile.org_id,
-            status=JobStatus.COMPLETED,
-            mode=JobMode.PREVIEW,
-            object_types=["Account"],
-        )
-    response = admin_api.post(f"/api/salesforce/import/{preview.pk}/undo/")
-    assert response.status_code == 409 and "preview" in response.json()["detail"]
-
-    # While another job of the org is active, nothing can be undone.
-    running = start(admin_api, ["Account"])
-    response = admin_api.post(url)
-    assert response.status_code == 409 and "running" in response.json()["detail"]
-    response = admin_api.post(f"/api/salesforce/import/{running}/undo/")
-    assert response.status_code == 409 and "PENDING" in response.json()["detail"]
-    with org_context(admin_profile.org_id):
-        ImportJob.objects.filter(pk=running).update(status=JobStatus.CANCELLED)
-
-    ask_undo(admin_api, job.pk)
-    response = admin_api.post(url)
-    assert response.status_code == 409 and "being undone" in response.json()["detail"]
-    # A start while the undo runs is refused by the one-active-job rule.
-    assert (
-        admin_api.post("/api/salesforce/import/", {"object_types": ["Account"]}, format="json").status_code
-        == 409
-    )
-    run_undo(admin_profile, job.pk)
-    response = admin_api.post(url)
-    assert response.status_code == 409 and "already undone" in response.json()["detail"]
-    assert no_queue == [(str(job.pk), str(admin_profile.org_id))]
-
-
-def test_a_start_that_wins_the_race_makes_the_undo_a_409(
-    imported, admin_api, admin_profile, no_queue, monkeypatch
-):
-    sandbox, job = imported
-    # The check passed, then an import started before the conditional update: the
-    # database's one-active-job constraint refuses the UNDOING row.
-    monkeypatch.setattr(undo.service, "refusal", lambda job: None)  # what request_undo calls
-    running = start(admin_api, ["Account"])
-    response = admin_api.post(f"/api/salesforce/import/{job.pk}/undo/")
-    assert response.status_code == 409, response.content
-    with org_context(admin_profile.org_id):
-        assert ImportJob.objects.get(pk=job.pk).status == JobStatus.COMPLETED
-        assert ImportJob.objects.get(pk=running).status == JobStatus.PENDING
-    assert no_queue == []
-
-
-def test_undo_says_so_when_the_broker_is_down(imported, admin_api, admin_profile, monkeypatch):
-    sandbox, job = imported
-
-    def unreachable(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(tasks.run_undo_task, "delay", unreachable)
-    response = admin_api.post(f"/api/salesforce/import/{job.pk}/undo/")
-    assert response.status_code == 503
-    assert "broker" in response.json()["detail"]
-    with org_context(admin_profile.org_id):
-        assert ImportJob.objects.get(pk=job.pk).status == JobStatus.COMPLETED  # as it was
-
-
 def test_a_failed_or_cancelled_import_can_be_undone(
     sandbox_factory, admin_api, admin_profile, connect, no_queue
 ):
@@ -457,46 +346,6 @@ def test_heartbeat_reports_for_an_undo_runner(admin_profile):
         )
         assert Heartbeat(job.pk, "node/1").report() is True
         assert Heartbeat(job.pk, "node/2").report() is False
-
-
-# The job page.
-
-
-def page_client(profile):
-    client = Client()
-    client.force_login(profile.user)
-    return client
-
-
-def test_job_page_undo_button_confirmation_progress_and_counts(
-    imported, admin_profile, make_member, no_queue
-):
-    sandbox, job = imported
-    url = f"/settings/salesforce/import/{job.pk}"
-    admin = page_client(admin_profile)
-    page = admin.get(url).content.decode()
-    assert "Undo this import" in page and "<details" in page and 'name="action" value="undo"' in page
-    member = page_client(make_member("Acme", email="user@acme.test", role=Role.USER))
-    assert "Undo this import" not in member.get(url).content.decode()
-    assert member.post(url, {"action": "undo"}).status_code == 403
-
-    response = admin.post(url, {"action": "undo"})
-    assert response.status_code == 302 and response["Location"] == url
-    with org_context(admin_profile.org_id):
-        assert ImportJob.objects.get(pk=job.pk).status == JobStatus.UNDOING
-    page = admin.get(url).content.decode()
-    assert "Undo this import" not in page
-    assert "Undoing" in page and "hx-trigger" in page  # polls while it runs
-    assert "Cancel import" not in page
-
-    run_undo(admin_profile, job.pk)
-    progress = admin.get(f"{url}/progress").content.decode()
-    assert "hx-trigger" not in progress
-    assert f"{job.imported_count} removed, 0 kept" in progress
-    page = admin.get(url).content.decode()
-    assert "Undone" in page and "Undo this import" not in page
-    again = admin.post(url, {"action": "undo"}, follow=True).content.decode()
-    assert "already undone" in again
 
 
 # Through a real worker.

@@ -1,6 +1,9 @@
 """The pages' Content-Security-Policy: strict, and nothing on the main pages breaks it, htmx's
 live progress included (Debian's Chromium reports every violation it blocks)."""
 
+import re
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -51,6 +54,31 @@ def test_templates_and_htmx_need_nothing_inline(client, admin_profile):
     assert "<style" not in page and " style=" not in page
     scripts = [chunk.split(">", 1)[0] for chunk in page.split("<script")[1:]]
     assert scripts and all(" src=" in attributes for attributes in scripts), scripts
+
+
+ROOT = Path(__file__).resolve().parents[2]
+# What the policy blocks in markup: style attributes and elements, inline scripts (a script
+# without src), event-handler attributes and javascript: URLs.
+INLINE = re.compile(
+    r"""\sstyle\s*=|<style[\s>]|<script(?![^>]*\ssrc=)[^>]*>|\son[a-z]+\s*=|javascript:""",
+    re.IGNORECASE,
+)
+
+
+def test_no_template_holds_what_the_policy_blocks():
+    templates = [
+        path
+        for path in ROOT.glob("**/templates/**/*.html")
+        if ".venv" not in path.parts and "var" not in path.parts
+    ]
+    assert len(templates) > 10
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()[:80]}"
+        for path in templates
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if INLINE.search(line)
+    ]
+    assert found == []
 
 
 @pytest.mark.browser

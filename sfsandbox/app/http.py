@@ -53,10 +53,15 @@ def _exact_number(value):
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+# One encoder for every answer. Payloads are plain trees built per request, never cyclic,
+# so the cycle check (an id() set kept for every dict and list) is left out.
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), default=_exact_number, check_circular=False
+)
+
+
 def _json(status: int, payload, headers=None) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_exact_number).encode(
-        "utf-8"
-    )
+    body = _ENCODER.encode(payload).encode("utf-8")
     if b"\\u0000N" in body:
         body = _EXACT.sub(rb"\1", body)
     return Response(status, body, headers=headers)

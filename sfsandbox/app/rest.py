@@ -202,21 +202,10 @@ class RestHandlers:
         costs = self.ledger.faults.costs
         if costs.wide_rows and cost_model.is_wide(result.query):  # wide rows: smaller pages
             batch = min(batch, cost_model.WIDE_ROW_BATCH)
-        records = [] if rows.has_relations(result.query) else result.page(offset, batch)
         names = [f.name for f in result.query.fields]
         object_name = result.object_name
-        url_prefix = f"/services/data/v{version}/sobjects/{object_name}/"
-        shaped = []
-        if rows.has_relations(result.query):
-            include_deleted = result.include_deleted
-            records = result.page(offset, batch)
-            shaped = [rows.json_row(self.org, result.query, r, version, include_deleted) for r in records]
-            records = []
-        for record in records:
-            item = {"attributes": {"type": object_name, "url": url_prefix + record["Id"]}}
-            for name in names:
-                item[name] = record[name]
-            shaped.append(item)
+        shaper = rows.RowShaper(self.org, result.query, version, result.include_deleted)
+        shaped = shaper.json_rows(result.page(offset, batch))
         blobs = content.base64_names(self.org.objects[object_name], names)
         for item in shaped if blobs else ():  # a base64 field comes as the URL of its blob
             for name in blobs:

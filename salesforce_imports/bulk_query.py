@@ -27,6 +27,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import db
@@ -62,20 +63,52 @@ def records_from_csv(text: str, sobject: str) -> list[dict]:
     """Bulk CSV rows as REST-shaped records: an empty cell is null (Bulk 2.0 writes nulls as
     empty), values stay text (the mapping parses text as it does JSON values), relationship
     columns keep their dotted names (the mapping's reader reads both forms)."""
+    return [record for batch in record_batches(text, sobject, 1 << 30) for record in batch]
+
+
+def record_batches(text: str, sobject: str, size: int) -> Iterator[list[dict]]:
+    """The page's records, `size` at a time: a result page can hold 50,000 rows, and as
+    dicts they take several times the memory of their CSV text."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header = next(reader, None)
     if header is None:
-        return []
+        return
     attributes = {"type": sobject}
     width = len(header)
-    records = []
+    batch = []
     for row in reader:
         if len(row) != width:
             raise ValueError(f"a row has {len(row)} columns, the header {width}")
         record = {name: (value if value != "" else None) for name, value in zip(header, row, strict=True)}
         record["attributes"] = attributes
-        records.append(record)
-    return records
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def counted_rows(text: str) -> int:
+    """Rows after the header, each as wide as the header: ValueError (or csv.Error) when the
+    page is cut off or malformed. Checked whole before any of its records is written, so a
+    page fetched again never half-repeats one already written."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header = next(reader, None)
+    if header is None:
+        return 0
+    width, rows = len(header), 0
+    for row in reader:
+        if len(row) != width:
+            raise ValueError(f"a row has {len(row)} columns, the header {width}")
+        rows += 1
+    return rows
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    text: str  # the CSV, checked: kept as text until its turn (far smaller than its records)
+    rows: int
 
 
 class BulkQuery:
@@ -146,7 +179,7 @@ class BulkQuery:
             logger.warning("Could not abort Bulk API job %s", self.job_id)
 
     # -- result pages ---------------------------------------------------------------------------
-    def result_pages(self) -> Iterator[str | list[dict]]:
+    def result_pages(self) -> Iterator[str | ResultPage]:
         """The result pages in order, each a URL to download (from resultPages: several can be
         fetched at once) or, on an API version without resultPages, the page itself (the
         Sforce-Locator chain: each page names the next, so they come one after the other)."""
@@ -182,20 +215,20 @@ class BulkQuery:
             raise BadResultPage(f"Bulk API handed out a result URL off this job: {str(url)[:100]}")
         return url
 
-    def _locator_chain(self) -> Iterator[list[dict]]:
+    def _locator_chain(self) -> Iterator[ResultPage]:
         locator = ""
         while True:
             query = {"maxRecords": str(settings.SALESFORCE_BULK_PAGE_RECORDS)}
             if locator:
                 query["locator"] = locator
             path = f"/services/data/v{settings.SALESFORCE_API_VERSION}/jobs/query/{self.job_id}/results"
-            records, locator = self.download(f"{path}?{urlencode(query)}", want_locator=True)
-            yield records
+            page, locator = self.download(f"{path}?{urlencode(query)}", want_locator=True)
+            yield page
             if not locator or locator == "null":
                 return
 
     def download(self, path: str, want_locator: bool = False):
-        """One result page as records; cut off or malformed: fetched once more, then an error."""
+        """One result page, checked; cut off or malformed: fetched once more, then an error."""
         for attempt in (1, 2):
             response = self.client.call(
                 lambda sf: sf._call_salesforce(
@@ -203,7 +236,7 @@ class BulkQuery:
                 )
             )
             try:
-                records = self._parse(response)
+                page = self._checked(response)
             except (ValueError, csv.Error) as exc:  # cut off mid-row, a stray quote, bad UTF-8
                 if attempt == 2:
                     raise BadResultPage(
@@ -212,24 +245,25 @@ class BulkQuery:
                 logger.warning("Bulk result page of %s malformed (%s): fetching it again", self.sobject, exc)
                 continue
             if want_locator:
-                return records, response.headers.get("Sforce-Locator", "null")
-            return records
+                return page, response.headers.get("Sforce-Locator", "null")
+            return page
         raise AssertionError("unreachable")
 
-    def _parse(self, response) -> list[dict]:
+    def _checked(self, response) -> ResultPage:
         text = response.content.decode("utf-8")
-        records = records_from_csv(text, self.sobject)
+        rows = counted_rows(text)
         expected = response.headers.get("Sforce-NumberOfRecords")
-        if expected is not None and expected.strip().isdigit() and int(expected) != len(records):
-            raise ValueError(f"{len(records)} rows where Salesforce said {expected}")
-        return records
+        if expected is not None and expected.strip().isdigit() and int(expected) != rows:
+            raise ValueError(f"{rows} rows where Salesforce said {expected}")
+        return ResultPage(text, rows)
 
 
 def bulk_pages(
     client, sobject: str, soql: str, query_all: bool = False, job: BulkQuery | None = None
 ) -> Iterator[list[dict]]:
-    """The query's records page by page, in order, up to SALESFORCE_BULK_DOWNLOADS pages
-    downloading at once while the caller writes the earlier ones (memory: that many pages).
+    """The query's records in order, a batch (SALESFORCE_BATCH_SIZE) at a time, with up to
+    SALESFORCE_BULK_DOWNLOADS result pages downloading at once while the caller writes the
+    earlier ones (memory: that many pages of CSV text, and one batch of records).
     `job`: one created earlier for this query (requested ahead), else one is created now."""
     if job is None:
         job = BulkQuery(client, sobject, soql, query_all)
@@ -254,7 +288,7 @@ def bulk_pages(
                 page = next(pages, None)
                 if page is None:
                     exhausted = True
-                elif isinstance(page, list):  # the locator chain downloaded it already
+                elif isinstance(page, ResultPage):  # the locator chain downloaded it already
                     ready: Future = Future()
                     ready.set_result(page)
                     pending.append(ready)
@@ -263,7 +297,8 @@ def bulk_pages(
                     pending.append(pool.submit(context.copy().run, fetch, page))
             if not pending:
                 return
-            yield pending.popleft().result()
+            page = pending.popleft().result()
+            yield from record_batches(page.text, sobject, settings.SALESFORCE_BATCH_SIZE)
     finally:
         for future in pending:
             future.cancel()

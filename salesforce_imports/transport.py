@@ -28,11 +28,18 @@ class _LoopbackHttpAdapter(_TimeoutAdapter):
         return super().send(request, **kwargs)
 
 
+def _pool_size() -> int:
+    # One kept-alive connection per call that can be in flight at once (note bodies, Bulk
+    # downloads, the next REST page): requests' default of 10 would open and drop the rest.
+    return max(10, settings.SALESFORCE_NOTE_BODY_CONCURRENCY + settings.SALESFORCE_BULK_DOWNLOADS + 2)
+
+
 def http_session(instance_url: str) -> requests.Session:
     session = requests.Session()
-    session.mount("https://", _TimeoutAdapter())
-    session.mount("http://", _TimeoutAdapter())
+    size = _pool_size()
+    session.mount("https://", _TimeoutAdapter(pool_maxsize=size))
+    session.mount("http://", _TimeoutAdapter(pool_maxsize=size))
     parts = urlsplit(instance_url)
     if parts.scheme == "http":
-        session.mount(f"https://{parts.netloc}/", _LoopbackHttpAdapter())
+        session.mount(f"https://{parts.netloc}/", _LoopbackHttpAdapter(pool_maxsize=size))
     return session

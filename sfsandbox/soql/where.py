@@ -168,7 +168,12 @@ def split_fast_path(expression, query: Query) -> None:
             operator, value = item[2], item[3]
             if operator in (">", ">="):
                 bound = (value, operator == ">=")
-                if query.id_lower is None or bound > query.id_lower:
+                # The tighter lower bound: the larger value, or at the same value the
+                # exclusive one (`Id > 'X' AND Id >= 'X'` leaves X out).
+                if query.id_lower is None or (value, not bound[1]) > (
+                    query.id_lower[0],
+                    not query.id_lower[1],
+                ):
                     query.id_lower = bound
                 continue
             if operator in ("<", "<="):

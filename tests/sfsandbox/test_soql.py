@@ -82,3 +82,12 @@ def test_datetime_literals_with_offsets_are_normalized_to_utc():
     query = parse("SELECT Id FROM Account WHERE SystemModstamp > 2024-01-31T12:00:00+02:00", OBJECTS)
     assert query.predicate({"SystemModstamp": "2024-01-31T10:00:01.000+0000"})
     assert not query.predicate({"SystemModstamp": "2024-01-31T10:00:00.000+0000"})
+
+
+def test_two_lower_bounds_on_id_keep_the_tighter_one():
+    x, a, b = "001Sx0000000005IAA", "001Sx0000000001IAA", "001Sx0000000009IAA"
+    for where in (f"Id > '{x}' AND Id >= '{x}'", f"Id >= '{x}' AND Id > '{x}'"):
+        query = parse(f"SELECT Id FROM Account WHERE {where}", OBJECTS)
+        assert query.id_lower[1] is False, where  # exclusive: X itself is left out
+    query = parse(f"SELECT Id FROM Account WHERE Id >= '{a}' AND Id > '{b}'", OBJECTS)
+    assert query.id_lower[1] is False and query.id_lower[0].startswith("001Sx0000000009")

@@ -123,7 +123,8 @@ def make_id(object_name: str, index: int, pod: str = GENERATED_POD) -> str:
     high, digit = divmod(high, 62)
     head, suffix = _id_head(object_name, pod, high)
     last_chunk = _UPPER_FLAG[digit] | _PAIR_FLAGS[mid] << 1 | _PAIR_FLAGS[low] << 3
-    return head + BASE62[digit] + _PAIRS[mid] + _PAIRS[low] + suffix + _SUFFIX_ALPHABET[last_chunk]
+    # One f-string builds the Id in one go (a chain of + makes each partial string).
+    return f"{head}{BASE62[digit]}{_PAIRS[mid]}{_PAIRS[low]}{suffix}{_SUFFIX_ALPHABET[last_chunk]}"
 
 
 def index_from_id(object_name: str, record_id: str, pod: str = GENERATED_POD) -> int | None:

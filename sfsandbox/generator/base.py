@@ -12,6 +12,7 @@ from sfsandbox.schema import CURRENCIES
 LONG_TEXT_LENGTH = 32000
 # Owners and creators that point at no User (deleted or purged before an org migration).
 DELETED_USER_IDS = tuple(make_id("User", 900_000_000 + k) for k in range(3))
+_DELETED_USERS = len(DELETED_USER_IDS)
 QUEUE_INDEX = 0  # Group 0 is the queue "Order Fulfilment"
 # Objects a queue can own (Setup > Queues > Supported Objects): of ours, Order, Lead and Case.
 QUEUE_OWNABLE = frozenset({"Order", "Lead", "Case"})
@@ -19,6 +20,7 @@ QUEUE_OWNABLE = frozenset({"Order", "Lead", "Case"})
 PURGED_INDEX = 800_000_000
 _SPAN_END = NOW - _HISTORY_START - 86400 * 30
 _POOL_SIZE = 4096
+_NO_MESSY: dict = {}  # an object without messy records (read only)
 
 
 class FactoryBase:
@@ -30,6 +32,7 @@ class FactoryBase:
     _custom: dict
     _user_ids: tuple[str, ...]  # Ids of the generated users (owners, creators), computed once
     _product_cache: dict[int, tuple[str, str | None]]
+    _line_slots: dict[tuple[int, int], tuple[int, int, int, int]]  # see PricingBuilders.line_core
     builds: int = 0
 
     # -- helpers -------------------------------------------------------------------------
@@ -53,20 +56,26 @@ class FactoryBase:
     ) -> dict:
         n = self.counts[object_name]
         position = min(index, n - 1) if n else 0
-        created = _HISTORY_START + (NOW - _HISTORY_START - 86400 * 30) * position // max(n, 1)
-        created += rng.below(86400)
+        created = _HISTORY_START + _SPAN_END * position // max(n, 1) + rng.below(86400)
         # Edited up to 400 days after creation, never after the generation time. An edit
         # that would pass it wraps inside [created, NOW - 1) (same draw, so every later
         # draw is unchanged) instead of piling up one second before NOW.
         edited = rng.below(86400 * 400)
         modified = created + (edited if created + edited < NOW - 1 else edited % max(1, NOW - 1 - created))
-        h = self._hash(40 + self._object_numbers[object_name], index)
+        # _hash and _user_ref written out: every record built comes through here.
+        h = hash((self.shape.seed, 40 + self._object_numbers[object_name], index)) & 0xFFFFFFFFFFFFFFFF
+        users = self._user_ids
+        creator, editor = h >> 16, h >> 32
         values = {
             "Id": make_id(object_name, index),
             "IsDeleted": index in self.shape.deleted_sets[object_name],
-            "CreatedById": self._user_ref(h >> 16),
+            "CreatedById": DELETED_USER_IDS[creator % _DELETED_USERS]
+            if creator % 50 == 0
+            else users[(creator >> 8) % len(users)],
             "CreatedDate": format_datetime(created),
-            "LastModifiedById": self._user_ref(h >> 32),
+            "LastModifiedById": DELETED_USER_IDS[editor % _DELETED_USERS]
+            if editor % 50 == 0
+            else users[(editor >> 8) % len(users)],
             "LastModifiedDate": format_datetime(modified),
             "SystemModstamp": format_datetime(min(NOW, modified + rng.below(60))),
         }
@@ -196,4 +205,4 @@ class FactoryBase:
         return record
 
     def messy_kinds(self, object_name: str, index: int) -> tuple[str, ...]:
-        return self.shape.messy.get(object_name, {}).get(index, ())
+        return self.shape.messy.get(object_name, _NO_MESSY).get(index, ())

@@ -32,4 +32,4 @@ def format_datetime(epoch: int) -> str:
     if head is None:
         head = _DAY_STAMPS[day] = format_date(epoch) + "T"
     hours, seconds = divmod(seconds, 3600)
-    return head + _HOURS[hours] + _MINUTES_SECONDS[seconds]
+    return f"{head}{_HOURS[hours]}{_MINUTES_SECONDS[seconds]}"

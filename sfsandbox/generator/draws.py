@@ -14,22 +14,23 @@ class Draws:
     hashes when it runs low. Modulo bias is irrelevant for fake data.
     """
 
-    __slots__ = ("_key", "_pool", "_block")
+    __slots__ = ("_seed", "_stream", "_index", "_pool", "_block")
 
-    def __init__(self, *key: int):
-        self._key = key
+    def __init__(self, seed: int, stream: int, index: int):
+        self._seed, self._stream, self._index = seed, stream, index
         self._block = 0
         self._pool = 0
         self._refill()
 
     def _refill(self) -> None:
-        key, block = self._key, self._block
+        # Named parts, not a key tuple unpacked: this runs for every record built.
+        seed, stream, index, block = self._seed, self._stream, self._index, self._block
         self._block = block + 4
         self._pool = (
-            hash((*key, block)) & _MASK64
-            | (hash((*key, block + 1)) & _MASK64) << 64
-            | (hash((*key, block + 2)) & _MASK64) << 128
-            | (hash((*key, block + 3)) & _MASK64) << 192
+            hash((seed, stream, index, block)) & _MASK64
+            | (hash((seed, stream, index, block + 1)) & _MASK64) << 64
+            | (hash((seed, stream, index, block + 2)) & _MASK64) << 128
+            | (hash((seed, stream, index, block + 3)) & _MASK64) << 192
         )
 
     def below(self, n: int) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sfsandbox import wordlists as words
-from sfsandbox.generator.base import FactoryBase
+from sfsandbox.generator.base import _NO_MESSY, FactoryBase
 from sfsandbox.generator.clock import format_date
 from sfsandbox.generator.shape import ENTRY_CURRENCIES, LINE_ITEMS_CYCLE, LINE_ITEMS_START
 from sfsandbox.ids import make_id
@@ -125,15 +125,20 @@ class PricingBuilders(FactoryBase):
     ) -> tuple[int, float, float, float, int, int]:
         """(product, quantity, unit price, discount %, entry index, list price) of a line."""
         h = self._hash(3 + self._object_numbers[object_name], i)
-        slot = self.entry_slot(pricebook, currency) or self.entry_slot(0, currency) or self.entry_slot(0, 0)
-        assert slot is not None
+        slot = self._line_slots.get((pricebook, currency))
+        if slot is None:  # the shape's slots never change: worked out once per price book and currency
+            slot = (
+                self.entry_slot(pricebook, currency) or self.entry_slot(0, currency) or self.entry_slot(0, 0)
+            )
+            assert slot is not None
+            self._line_slots[pricebook, currency] = slot
         h, product = divmod(h, max(1, slot[3]))
         h, quantity_pick = divmod(h, 7)
         h, discount_pick = divmod(h, 4)
         quantity = (1.0, 1.0, 2.0, 3.0, 5.0, 10.0, 25.0)[quantity_pick]
         list_price = self.list_price(product, slot[0], slot[1])
         unit_price = list_price
-        if i in self.shape.messy.get(object_name, {}):
+        if i in self.shape.messy.get(object_name, _NO_MESSY):
             quantity, unit_price = ((-2.0, unit_price), (0.0, unit_price), (quantity, -unit_price))[h % 3]
         discount = (0.0, 0.0, 5.0, 10.0)[discount_pick]
         return product, quantity, unit_price, discount, slot[2] + product, list_price

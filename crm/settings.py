@@ -229,14 +229,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # org's import never sits on another org's queued job while a peer is idle.
 CELERY_WORKER_DISABLE_PREFETCH = True
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A worker that loses the broker lets its running tasks finish (Celery 6 would cancel the
-# late-acknowledged ones): imports and undos acknowledge at start and need no broker to end.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
-
-# Salesforce connection (see README "Connect a real Salesforce org").
-TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
-SALESFORCE_CLIENT_ID = env.str("SALESFORCE_CLIENT_ID", default="")
 # Only the chunks of a scaled-out import (IMPORT_PARALLELISM) keep results: a chord fires
 # its body once every member has reported, through the result backend. Redis when the
 # broker is Redis (the same database), else files beside the embedded broker's.
@@ -247,6 +239,14 @@ else:
     _results_dir.mkdir(parents=True, exist_ok=True)
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=f"file://{_results_dir}")
 CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses the broker lets its running tasks finish (Celery 6 would cancel the
+# late-acknowledged ones): imports and undos acknowledge at start and need no broker to end.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+
+# Salesforce connection (see README "Connect a real Salesforce org").
+TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
+SALESFORCE_CLIENT_ID = env.str("SALESFORCE_CLIENT_ID", default="")
 SALESFORCE_CLIENT_SECRET = env.str("SALESFORCE_CLIENT_SECRET", default="")
 SALESFORCE_LOGIN_URL = env.str("SALESFORCE_LOGIN_URL", default="https://login.salesforce.com")
 SALESFORCE_REDIRECT_URI = env.str(

@@ -264,7 +264,7 @@ SALESFORCE_HTTP_TIMEOUT = env.float("SALESFORCE_HTTP_TIMEOUT", default=60.0)
 SALESFORCE_NOTE_BODY_CONCURRENCY = env.int("SALESFORCE_NOTE_BODY_CONCURRENCY", default=16)
 # Bulk API 2.0 for an object with more records than this (REST below it, and as the fallback
 # when Bulk refuses the query or its job fails); 0 turns Bulk off. See README "Bulk API 2.0".
-SALESFORCE_BULK_THRESHOLD = env.int("SALESFORCE_BULK_THRESHOLD", default=20000) or None
+SALESFORCE_BULK_THRESHOLD = env.int("SALESFORCE_BULK_THRESHOLD", default=10000) or None
 SALESFORCE_BULK_DOWNLOADS = env.int("SALESFORCE_BULK_DOWNLOADS", default=2)  # result pages at once
 SALESFORCE_BULK_PAGE_RECORDS = env.int("SALESFORCE_BULK_PAGE_RECORDS", default=10000)  # maxRecords
 SALESFORCE_BULK_POLL_SECONDS = env.float("SALESFORCE_BULK_POLL_SECONDS", default=1.0)  # first poll wait

@@ -7,8 +7,6 @@ Shapes: https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_as
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import threading
 import time
 from dataclasses import dataclass, field
@@ -189,23 +187,35 @@ def csv_page(job: QueryJob, offset: int, max_records: int) -> tuple[bytes, int, 
     shaper = rows.RowShaper(job.result.org, query, job.api_version, job.result.include_deleted)
     fields = rows.csv_columns(query) if shaper.relations else [f.name for f in query.fields]
     records = job.result.page(offset, max_records)
-    buffer = io.StringIO()
-    writer = csv.writer(
-        buffer,
-        delimiter=_DELIMITERS.get(job.column_delimiter, ","),
-        lineterminator="\r\n" if job.line_ending == "CRLF" else "\n",
-        quoting=csv.QUOTE_ALL,
-    )
-    writer.writerow(fields)
     if shaper.relations:
         lines = (shaper.csv_values(record) for record in records)
     else:
         lines = ([record.get(name) for name in fields] for record in records)
     # Most values are text already: only the others go through _csv_value.
-    writer.writerows([v if type(v) is str else _csv_value(v) for v in line] for line in lines)
+    text_lines = ([v if type(v) is str else _csv_value(v) for v in line] for line in lines)
+    body = _quoted_csv(
+        [fields, *text_lines],
+        _DELIMITERS.get(job.column_delimiter, ","),
+        "\r\n" if job.line_ending == "CRLF" else "\n",
+    )
     next_offset = offset + len(records)
     locator = encode_locator(next_offset) if next_offset < job.result.total_size else "null"
-    return buffer.getvalue().encode("utf-8"), len(records), locator
+    return body.encode("utf-8"), len(records), locator
+
+
+def _quoted_csv(lines: list[list[str]], delimiter: str, line_end: str) -> str:
+    """CSV with every field quoted and quotes inside doubled: what csv.writer writes with
+    QUOTE_ALL (Bulk API 2.0 results), built with str.join, several times faster. A line
+    whose joined text has more quotes than its separators has a quote in a value, and is
+    joined again with the quotes doubled."""
+    separator = f'"{delimiter}"'
+    out = []
+    for values in lines:
+        inner = separator.join(values)
+        if inner.count('"') != 2 * (len(values) - 1):
+            inner = separator.join(value.replace('"', '""') for value in values)
+        out.append(f'"{inner}"{line_end}')
+    return "".join(out)
 
 
 def _csv_value(value) -> str:

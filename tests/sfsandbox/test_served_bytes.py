@@ -100,8 +100,9 @@ def _rest_pages(session, url: str, soql: str, endpoint: str = "query", batch: in
         response = session.get(url + next_url, headers=headers, timeout=60)
 
 
-def _bulk_pages(session, url: str, soql: str, max_records: int) -> str:
-    job = session.post(f"{url}{API}/jobs/query", json={"operation": "query", "query": soql}, timeout=60)
+def _bulk_pages(session, url: str, soql: str, max_records: int, **options) -> str:
+    spec = {"operation": "query", "query": soql, **options}
+    job = session.post(f"{url}{API}/jobs/query", json=spec, timeout=60)
     assert job.status_code == 200, job.text[:300]
     job_id = job.json()["id"]
     pages, locator = [], None
@@ -183,6 +184,43 @@ def test_multi_currency_org_after_a_mutation_serves_the_recorded_bytes():
             hashes[f"delta {name}"] = _rest_pages(session, sandbox.url, soql, endpoint="queryAll")
         _check(hashes, GOLDEN_MULTI_CURRENCY_MUTATED)
 
+
+# Values a CSV or JSON writer must escape: quotes, separators, line breaks, control
+# characters, text beyond Latin-1.
+ODD_ACCOUNTS = [
+    {"Name": 'He said "hi", then\nleft;|^`\t', "Description": '""', "Website": "\x01 \x7f x"},
+    {"Name": '"', "Description": "a\r\nb\\n", "Phone": "\u00fc\u2014\U0001f600"},
+    {"Name": "", "Description": " leading and trailing ", "NumberOfEmployees": 0, "AnnualRevenue": 1e21},
+]
+DELIMITERS = ("COMMA", "TAB", "PIPE", "SEMICOLON", "CARET", "BACKQUOTE")
+
+
+def test_values_that_need_escaping_are_served_as_recorded():
+    with running_sandbox(records=300, seed=5, clock=FROZEN_CLOCK) as sandbox:
+        sandbox.insert_records("Account", ODD_ACCOUNTS)
+        session = sandbox.session()
+        session.headers["Authorization"] = f"Bearer {sandbox.issue_tokens()['access_token']}"
+        columns = ", ".join(_bulk_columns(sandbox.org, "Account"))
+        soql = f"SELECT {columns}, Owner.Name, Parent.Name FROM Account WHERE Id > '001Sx0000000100'"
+        hashes = {"rest": _rest_pages(session, sandbox.url, soql)}
+        for n, delimiter in enumerate(DELIMITERS):
+            line_ending = "CRLF" if n % 2 else "LF"
+            hashes[f"bulk {delimiter} {line_ending}"] = _bulk_pages(
+                session, sandbox.url, soql, 100, columnDelimiter=delimiter, lineEnding=line_ending
+            )
+        _check(hashes, GOLDEN_ODD_VALUES)
+
+
+# Recorded from the sandbox of commit 36d96f8 (before the speed work), like the others.
+GOLDEN_ODD_VALUES = {
+    "rest": "8e663bf77b9caf17",
+    "bulk COMMA LF": "dde35f1b28234e64",
+    "bulk TAB CRLF": "e2fb4449403587d4",
+    "bulk PIPE LF": "56fb7f858ceb6c3d",
+    "bulk SEMICOLON CRLF": "d784709a1c01005d",
+    "bulk CARET LF": "9b36ca90dbe53186",
+    "bulk BACKQUOTE CRLF": "415ed2bbb965cdee",
+}
 
 GOLDEN_SINGLE_CURRENCY = {
     "rest Product2": "3a105390910340ba",

@@ -48,6 +48,7 @@ class ActivityBuilders(FactoryBase):
         pick = h % 10
         who = what = None
         contact = None
+        account = None  # derived_account's answer, from the indices at hand (no Id parsing)
         if pick < 6 and self.counts["Contact"]:
             contact = self.live_index("Contact", i % self.counts["Contact"])
             who = make_id("Contact", contact)
@@ -60,8 +61,16 @@ class ActivityBuilders(FactoryBase):
                     index = contact % self.counts["Account"]
                 else:
                     index = (i * 7 + (h >> 16) % 5) % self.counts[kind]
-                what = make_id(kind, self.live_index(kind, index))
-        return {"WhoId": who, "WhatId": what, "AccountId": self.derived_account(who, what)}
+                index = self.live_index(kind, index)
+                what = make_id(kind, index)
+                if kind == "Account":
+                    account = what
+                elif kind == "Opportunity":
+                    account = self.opportunity_account_ref(index)
+                    return {"WhoId": who, "WhatId": what, "AccountId": account}
+        if account is None and contact is not None:
+            account = self.contact_account_ref(contact)
+        return {"WhoId": who, "WhatId": what, "AccountId": account}
 
     def derived_account(self, who: str | None, what: str | None) -> str | None:
         """AccountId as Salesforce derives it from WhatId and WhoId (generated records)."""

@@ -39,14 +39,25 @@ class Draws:
         self._pool, value = divmod(self._pool, n)
         return value
 
+    # between, random and pick repeat below's body: a record makes dozens of draws, and
+    # the extra call would cost more than the draw.
     def between(self, low: int, high: int) -> int:
-        return low + self.below(high - low)
+        if self._pool < 1 << 40:
+            self._refill()
+        self._pool, value = divmod(self._pool, high - low)
+        return low + value
 
     def random(self) -> float:
-        return self.below(1 << 20) / (1 << 20)
+        if self._pool < 1 << 40:
+            self._refill()
+        self._pool, value = divmod(self._pool, 1 << 20)
+        return value / (1 << 20)
 
     def pick(self, options):
-        return options[self.below(len(options))]
+        if self._pool < 1 << 40:
+            self._refill()
+        self._pool, value = divmod(self._pool, len(options))
+        return options[value]
 
 
 def _digits(rng: Draws, pattern: str) -> str:

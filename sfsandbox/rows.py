@@ -51,8 +51,9 @@ def _parent_value(target: str, parent: dict, field_def: FieldDef, polymorphic: b
 class RowShaper:
     """Shapes one page's records for one query: JSON rows (REST) or CSV values (Bulk).
 
-    What SELECT asks for is worked out once per page, not per record, and each parent is
-    looked up once per page (the line items of a page mostly share a few products).
+    What SELECT asks for is worked out once per page, not per record: runs of the object's
+    own fields are read with one itemgetter, and each parent's nested object (JSON) or
+    values (CSV) are made once per page (the line items of a page share a few products).
     """
 
     def __init__(self, org: Org, query: Query, version: str, include_deleted: bool):
@@ -61,54 +62,55 @@ class RowShaper:
         self.object_name = query.object_name
         self.url_prefix = f"/services/data/v{version}/sobjects/{query.object_name}/"
         self._version = version
-        self._select = [
-            (item.name, None) if isinstance(item, FieldDef) else (item.name, item) for item in query.select
-        ]
-        self.relations = any(relation is not None for _, relation in self._select)
-        names = [name for name, _ in self._select]
-        self._plain = operator.itemgetter(*names) if names else None
-        self._names = names
-        self._parents: dict[tuple[str, str], tuple[str, dict] | None] = {}
-
-    def _parent_of(self, relation: Relation, record: dict) -> tuple[str, dict] | None:
-        value = record.get(relation.reference.name)
-        if not value:
-            return None
-        key = (relation.reference.name, value)
-        if key not in self._parents:
-            self._parents[key] = _parent(self.org, relation, record, self.include_deleted)
-        return self._parents[key]
+        self._select = query.select
+        self.relations = any(not isinstance(item, FieldDef) for item in query.select)
+        # SELECT in order as segments: (names, itemgetter) for a run of fields, or a Relation.
+        self._segments: list = []
+        run: list[str] = []
+        for item in [*query.select, None]:
+            if isinstance(item, FieldDef):
+                run.append(item.name)
+                continue
+            if run:
+                self._segments.append((tuple(run), operator.itemgetter(*run)))
+                run = []
+            if item is not None:
+                self._segments.append(item)
+        self._nested: dict[tuple[str, str], dict | None] = {}
+        self._parent_csv: dict[tuple[str, str], list] = {}
 
     def json_rows(self, records: list[dict]) -> list[dict]:
         object_name, prefix = self.object_name, self.url_prefix
-        if not self.relations:
-            names, values = self._names, self._plain
-            if len(names) == 1:  # itemgetter of one name gives the value, not a tuple
-                return [
-                    {"attributes": {"type": object_name, "url": prefix + r["Id"]}, names[0]: r[names[0]]}
-                    for r in records
-                ]
-            shaped = []
-            for record in records:
-                row = {"attributes": {"type": object_name, "url": prefix + record["Id"]}}
-                row.update(zip(names, values(record), strict=True))
-                shaped.append(row)
-            return shaped
-        return [self._json_row(record) for record in records]
+        segments = self._segments
+        shaped = []
+        for record in records:
+            row: dict = {"attributes": {"type": object_name, "url": prefix + record["Id"]}}
+            for segment in segments:
+                if type(segment) is tuple:
+                    names, values = segment
+                    if len(names) == 1:  # itemgetter of one name gives the value, not a tuple
+                        row[names[0]] = values(record)
+                    else:
+                        row.update(zip(names, values(record), strict=True))
+                else:
+                    row[segment.name] = self._nested_object(segment, record)
+            shaped.append(row)
+        return shaped
 
-    def _json_row(self, record: dict) -> dict:
-        row: dict = {"attributes": {"type": self.object_name, "url": self.url_prefix + record["Id"]}}
-        for name, relation in self._select:
-            if relation is None:
-                row[name] = record[name]
-                continue
-            found = self._parent_of(relation, record)
-            if found is None:
-                row[name] = None
-                continue
+    def _nested_object(self, relation: Relation, record: dict) -> dict | None:
+        """The parent as a nested object; one dict per parent and page, shared by its rows."""
+        value = record.get(relation.reference.name)
+        if not value:
+            return None
+        key = (relation.name, value)
+        if key in self._nested:
+            return self._nested[key]
+        nested = None
+        found = _parent(self.org, relation, record, self.include_deleted)
+        if found is not None:
             target, parent = found
             polymorphic = relation.target is None
-            nested: dict = {
+            nested = {
                 "attributes": {
                     "type": "Name" if polymorphic else target,
                     "url": f"/services/data/v{self._version}/sobjects/{target}/{parent['Id']}",
@@ -116,23 +118,33 @@ class RowShaper:
             }
             for field_def in relation.fields:
                 nested[field_def.name] = _parent_value(target, parent, field_def, polymorphic)
-            row[name] = nested
-        return row
+        self._nested[key] = nested
+        return nested
 
     def csv_values(self, record: dict) -> list:
         values = []
-        for name, relation in self._select:
-            if relation is None:
-                values.append(record.get(name))
-                continue
-            found = self._parent_of(relation, record)
+        for item in self._select:
+            if isinstance(item, FieldDef):
+                values.append(record.get(item.name))
+            else:
+                values.extend(self._parent_values(item, record))
+        return values
+
+    def _parent_values(self, relation: Relation, record: dict) -> list:
+        value = record.get(relation.reference.name)
+        key = (relation.name, value)
+        found_values = self._parent_csv.get(key) if value else None
+        if found_values is None:
+            found = _parent(self.org, relation, record, self.include_deleted) if value else None
             if found is None:
-                values.extend([None] * len(relation.fields))
+                found_values = [None] * len(relation.fields)
             else:
                 target, parent = found
                 polymorphic = relation.target is None
-                values.extend(_parent_value(target, parent, f, polymorphic) for f in relation.fields)
-        return values
+                found_values = [_parent_value(target, parent, f, polymorphic) for f in relation.fields]
+            if value:
+                self._parent_csv[key] = found_values
+        return found_values
 
 
 def json_row(org: Org, query: Query, record: dict, version: str, include_deleted: bool) -> dict:

@@ -324,7 +324,15 @@ def main() -> None:
     parser.add_argument(
         "--only-realistic", action="store_true", help="only the realistic profile's REST and Bulk figures"
     )
+    parser.add_argument(
+        "--cpu-per-record", action="store_true", help="only the server's CPU time per record served"
+    )
     args = parser.parse_args()
+    if args.cpu_per_record:
+        from sfsandbox.bench_cpu import cpu_per_record
+
+        cpu_per_record(args.records)
+        return
     if args.only_realistic:
         realistic(args.records)
         return

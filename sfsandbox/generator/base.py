@@ -33,6 +33,7 @@ class FactoryBase:
     _user_ids: tuple[str, ...]  # Ids of the generated users (owners, creators), computed once
     _product_cache: dict[int, tuple[str, str | None]]
     _line_slots: dict[tuple[int, int], tuple[int, int, int, int]]  # see PricingBuilders.line_core
+    _list_prices: dict[tuple[int, int, int], float]  # see PricingBuilders.list_price
     builds: int = 0
 
     # -- helpers -------------------------------------------------------------------------

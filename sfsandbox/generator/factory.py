@@ -73,6 +73,7 @@ class RecordFactory(
         }
         self._product_cache: dict[int, tuple[str, str | None]] = {}
         self._line_slots: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        self._list_prices: dict[tuple[int, int, int], float] = {}
         users = max(1, shape.counts["User"])
         self._user_ids = tuple(make_id("User", i) for i in range(users))
         self._build_pools()

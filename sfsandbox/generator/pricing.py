@@ -58,9 +58,15 @@ class PricingBuilders(FactoryBase):
         return rec
 
     def list_price(self, product: int, pricebook: int, currency: int = 0) -> float:
-        base = 10 + self._hash(2, product) % 4990
-        factor = (1.0, 0.85, 1.1)[pricebook] if pricebook < 3 else 1.0
-        return round(base * factor * CONVERSION_RATES[ENTRY_CURRENCIES[currency]], 2)
+        key = (product, pricebook, currency)  # one per price book entry: kept, as every line reads one
+        price = self._list_prices.get(key)
+        if price is None:
+            base = 10 + self._hash(2, product) % 4990
+            factor = (1.0, 0.85, 1.1)[pricebook] if pricebook < 3 else 1.0
+            price = self._list_prices[key] = round(
+                base * factor * CONVERSION_RATES[ENTRY_CURRENCIES[currency]], 2
+            )
+        return price
 
     def entry_slot(self, pricebook: int, currency: int) -> tuple[int, int, int, int] | None:
         for slot in self.shape.pricebook_slots:

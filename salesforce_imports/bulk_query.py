@@ -42,7 +42,7 @@ COMPLETE, FAILED, ABORTED = "JobComplete", "Failed", "Aborted"
 # /services/data/v62.0/jobs/query/750.../results?locator=MTAw&maxRecords=50000, or the next
 # resultPages listing; a locator is opaque but URL-safe.
 _RESULT_PATH = re.compile(
-    r"/services/data/v\d{2,3}\.\d/jobs/query/[A-Za-z0-9]{15,18}/(?:results|resultPages)"
+    r"/services/data/v\d{2,3}\.\d/jobs/query/(?P<job>[A-Za-z0-9]{15,18})/(?:results|resultPages)"
     r"(?:\?[A-Za-z0-9_=&%.-]{0,512})?"
 )
 
@@ -194,14 +194,29 @@ class BulkQuery:
                     yield from self._locator_chain()
                     return
                 raise
-            for page in listing.get("resultPages") or []:
+            pages, done = self._checked_listing(listing)
+            for page in pages:
                 # As handed out: each URL names where its page starts and Salesforce sizes the
                 # pages; a maxRecords of our own would cut a page short of the next one's start.
                 yield self._same_origin_path(page["resultUrl"])
-            if listing.get("done", True):
+            if done:
                 return
             next_url = listing.get("nextRecordsUrl") or listing.get("nextRecordUrl")
-            path = self._same_origin_path(next_url) if next_url else None
+            if not next_url:
+                raise BadResultPage("Bulk API said more result pages follow but gave no URL for them")
+            path = self._same_origin_path(next_url)
+
+    @staticmethod
+    def _checked_listing(listing) -> tuple[list, bool]:
+        """A resultPages answer as documented, or an error: a listing that merely lacks its
+        `done` would otherwise end the download early, dropping records without a word."""
+        pages = listing.get("resultPages") if isinstance(listing, dict) else None
+        done = listing.get("done") if isinstance(listing, dict) else None
+        if not isinstance(pages, list) or not isinstance(done, bool):
+            raise BadResultPage("Bulk API answered resultPages without its list of pages or its done flag")
+        if not all(isinstance(page, dict) and isinstance(page.get("resultUrl"), str) for page in pages):
+            raise BadResultPage("Bulk API answered resultPages with an entry that has no resultUrl")
+        return pages, done
 
     def _listing_url(self, sf, path: str) -> str:
         if path.startswith("/services/"):
@@ -211,7 +226,8 @@ class BulkQuery:
     def _same_origin_path(self, url: str) -> str:
         """Result URLs are paths of this job on the instance; anything else (another host, a
         scheme, "..", another job) is refused, never followed."""
-        if not isinstance(url, str) or not _RESULT_PATH.fullmatch(url) or self.job_id not in url:
+        match = _RESULT_PATH.fullmatch(url) if isinstance(url, str) else None
+        if match is None or match.group("job")[:15] != str(self.job_id)[:15]:
             raise BadResultPage(f"Bulk API handed out a result URL off this job: {str(url)[:100]}")
         return url
 
@@ -245,7 +261,10 @@ class BulkQuery:
                 logger.warning("Bulk result page of %s malformed (%s): fetching it again", self.sobject, exc)
                 continue
             if want_locator:
-                return page, response.headers.get("Sforce-Locator", "null")
+                locator = response.headers.get("Sforce-Locator")
+                if locator is None:  # "null" ends the chain; no header at all is not an answer
+                    raise BadResultPage("A Bulk API result page came without its Sforce-Locator header")
+                return page, locator
             return page
         raise AssertionError("unreachable")
 
@@ -268,7 +287,9 @@ def bulk_pages(
     if job is None:
         job = BulkQuery(client, sobject, soql, query_all)
         job.create()
-    job.wait()
+    info = job.wait()
+    expected = info.get("numberRecordsProcessed")
+    handed_out = 0
     downloads = max(1, settings.SALESFORCE_BULK_DOWNLOADS)
     pending: deque[Future] = deque()
     pages = job.result_pages()
@@ -296,8 +317,16 @@ def bulk_pages(
                 else:
                     pending.append(pool.submit(context.copy().run, fetch, page))
             if not pending:
+                # The job says how many rows it selected: pages that stop short of that (a
+                # listing or a locator chain that ended early) fail the job, never pass.
+                if isinstance(expected, int) and handed_out != expected:
+                    raise BadResultPage(
+                        f"The Bulk API job for {sobject} selected {expected} records but its result "
+                        f"pages held {handed_out}"
+                    )
                 return
             page = pending.popleft().result()
+            handed_out += page.rows
             yield from record_batches(page.text, sobject, settings.SALESFORCE_BATCH_SIZE)
     finally:
         for future in pending:

@@ -240,3 +240,67 @@ def test_a_result_url_off_the_job_is_refused(url):
     )
     with pytest.raises(BadResultPage):
         job._same_origin_path(url)
+
+
+def test_a_query_bulk_refuses_goes_through_rest_with_a_warning(
+    bulk_connected, admin_api, admin_profile, monkeypatch
+):
+    from sfsandbox import refusals
+
+    real = refusals.parsed_refusal
+
+    def refuse_accounts(query, objects):
+        if query.object_name == "Account":
+            return "InvalidJob : this query is not supported by Bulk API"  # what Salesforce says varies
+        return real(query, objects)
+
+    monkeypatch.setattr(refusals, "parsed_refusal", refuse_accounts)
+    job = run(admin_profile, start(admin_api))
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert_accounted(job, bulk_connected)
+    assert_no_duplicates(admin_profile)
+    with org_context(admin_profile.org_id):
+        warning = ImportProblem.objects.get(job_id=job.pk, message__contains="REST API instead")
+    assert warning.object_type == "Account" and "refused" in warning.message
+
+
+def test_an_api_version_without_result_pages_follows_the_locator_chain(
+    bulk_connected, admin_api, admin_profile, settings
+):
+    settings.SALESFORCE_API_VERSION = "57.0"  # resultPages came with v58.0
+    settings.SALESFORCE_BULK_PAGE_RECORDS = 150
+    job = run(admin_profile, start(admin_api))
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert_accounted(job, bulk_connected)
+    assert_no_duplicates(admin_profile)
+    calls = bulk_connected.stats()["calls"]
+    assert calls["bulk_results"] > calls["bulk_create"]  # several pages per object, by locator
+    assert calls.get("bulk_result_pages", 0) == calls["bulk_create"]  # each asked once: 404
+
+
+@pytest.mark.parametrize("odd", ["no-done", "a-page-left-out"])
+def test_result_pages_that_stop_short_fail_the_job_instead_of_dropping_records(
+    bulk_connected, admin_api, admin_profile, monkeypatch, odd
+):
+    from sfsandbox import bulk as sandbox_bulk
+
+    real = sandbox_bulk.result_pages
+
+    def odd_listing(job, version, start, page_records):
+        listing = real(job, version, start, page_records)
+        if job.result.object_name == "Account":
+            if odd == "no-done":
+                listing.pop("done")
+            else:
+                listing["resultPages"] = listing["resultPages"][:-1]
+                listing["done"], listing["nextRecordsUrl"] = True, None
+        return listing
+
+    monkeypatch.setattr(sandbox_bulk, "result_pages", odd_listing)
+    job = run(admin_profile, start(admin_api))
+    assert job.status == JobStatus.FAILED
+    assert "Bulk API" in job.failure_reason and job.progress["Account"]["status"] == "failed"
+    # Nothing is counted that was not fetched, and what was committed stays.
+    assert_no_duplicates(admin_profile)
+    with org_context(admin_profile.org_id):
+        assert ImportedRecord.objects.count() == job.imported_count + job.matched_count

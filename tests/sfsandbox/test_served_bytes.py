@@ -13,7 +13,10 @@ from __future__ import annotations
 import hashlib
 import os
 
+from sfsandbox.data import Org
+from sfsandbox.query import ResultSet
 from sfsandbox.refusals import COMPOUND_FIELDS
+from sfsandbox.soql import parse
 from sfsandbox.testing import running_sandbox
 
 # The objects the importer reads (salesforce_imports.mapping.IMPORT_ORDER), plus the
@@ -168,6 +171,25 @@ def test_the_select_list_names_every_field_and_the_parents_the_importer_reads():
 def test_single_currency_org_serves_the_recorded_bytes():
     with running_sandbox(records=3000, seed=5) as sandbox:
         _check(served_hashes(sandbox), GOLDEN_SINGLE_CURRENCY)
+
+
+def test_read_ahead_serves_the_same_bytes():
+    # The server runs with read-ahead (a thread building the next pages' records early).
+    with running_sandbox(records=3000, seed=5, read_ahead=True) as sandbox:
+        _check(served_hashes(sandbox), GOLDEN_SINGLE_CURRENCY)
+
+
+def test_read_ahead_builds_each_record_of_a_paged_query_once():
+    org = Org(20000, seed=5, read_ahead=True)
+    result = ResultSet(
+        org, parse("SELECT Id, Name FROM Contact ORDER BY Id", org.objects), include_deleted=False
+    )
+    built_before, served = org.factory.builds, []
+    while len(served) < result.total_size:  # page after page with no pause: reads catch up with the thread
+        served += [record["Id"] for record in result.page(len(served), 2000)]
+    assert len(set(served)) == result.total_size == org.count("Contact")
+    # Each generated Contact once, give or take the block the first page ended in.
+    assert org.factory.builds - built_before <= org.generated_count("Contact") + 1024
 
 
 def test_multi_currency_org_after_a_mutation_serves_the_recorded_bytes():

@@ -33,7 +33,7 @@ def first_problems(job, limit=JOB_PREVIEW_PROBLEMS) -> list[ImportProblem]:
 
 # The engine's own bookkeeping in a progress entry: resume cursors and delta phases.
 INTERNAL_PROGRESS_KEYS = frozenset(
-    {"last_id", "read_from", "changes_done", "retries_done", "undo_last_id", "undo_status"}
+    {"last_id", "read_from", "changes_done", "retries_done", "undo_last_id", "undo_status", "fields_checked"}
 )
 
 

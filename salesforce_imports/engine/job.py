@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 
@@ -18,6 +17,7 @@ from ..models import ImportJob, JobMode, Severity
 from ..value_mappings import overrides_for
 from . import chunks, counters, delta, links
 from .batch import BatchImporter, Plan
+from .collector import fewer_collections
 from .custom_fields import custom_fields_of, store_definitions
 from .ledger import Ledger, SideLedger
 from .notes import ContentNoteFetcher
@@ -80,7 +80,10 @@ class JobRunner:
         self.source = RecordSource(self)  # REST pages or Bulk API jobs, per object type
 
     def run(self) -> None:
-        collect_less_often()
+        with fewer_collections():
+            self._run_job()
+
+    def _run_job(self) -> None:
         sobjects = types_in_order(self.job.object_types)
         # Nothing started yet (the start hands a new job its counts as pending entries).
         first_run = all(entry["status"] == "pending" for entry in self.job.progress.values())
@@ -109,7 +112,9 @@ class JobRunner:
                 self._import_object(sobject)
         finally:
             self.source.abandon()
-        self._check_cancel()
+        # Every record is in: the link pass and prices make no Salesforce call worth
+        # stopping for at the reserve (a FAILED job would fetch everything again).
+        self._check_cancel(reserve=False)
         # Links to records that came later, then prices: both need every record in.
         links.settle(self.job, self._record_link_warnings)
         if "PricebookEntry" in sobjects:
@@ -155,7 +160,10 @@ class JobRunner:
     def _work_out_select_list(self, sobject: str) -> tuple[list[str], tuple]:
         mapping = mapping_for(sobject)
         described = self.client.describe_fields(sobject)
-        first_time = self.job.progress[sobject]["last_id"] == ""
+        entry = self.job.progress[sobject]
+        # Warned once per job: a resumed or taken-over run works the list out again.
+        first_time = not entry.get("fields_checked") and entry["last_id"] == ""
+        entry["fields_checked"] = True  # saved with the warnings (or the next progress save)
 
         def readable(name: str) -> bool:
             # A relationship field (Product2.Name) is readable when its lookup field is.
@@ -364,26 +372,13 @@ class JobRunner:
                 self.job.progress[problem["object_type"]]["warnings"] += 1
         self._save_progress()
 
-    def _check_cancel(self) -> None:
-        budget.stop_at_reserve(self.client)  # FAILED, resumable, at the org's API reserve
+    def _check_cancel(self, reserve: bool = True) -> None:
+        if reserve:
+            budget.stop_at_reserve(self.client)  # FAILED, resumable, at the org's API reserve
         if self.heartbeat is not None and self.heartbeat.lost.is_set():
             raise LeaseLost
         if ImportJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
             raise Cancelled
-
-
-def collect_less_often() -> None:
-    """Python's cyclic garbage collector, tuned for a long stream of short-lived records.
-
-    With the default threshold (700 new objects) a batch of 2,000 records triggers hundreds
-    of collections, and the older generations, full of Django's and the mapping's long-lived
-    objects, are scanned again and again: measured here, 15% of the worker's CPU on a
-    100,000-record import. Everything alive when the job starts is moved out of the
-    collector's sight (gc.freeze) and collections come every 50,000 allocations; reference
-    counting still frees the records themselves at once, so memory stays bounded.
-    """
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
 
 
 def relax_commit_durability() -> None:

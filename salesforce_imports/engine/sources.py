@@ -32,6 +32,11 @@ class RecordSource:
         once while the import goes through the objects before, so each object's seconds of
         job processing are not waited out one after the other."""
         runner = self.runner
+        if settings.IMPORT_PARALLELISM > 1:
+            # Scaled out, the job changes hands at every fanned-out type: jobs requested
+            # ahead would be aborted and asked for again each time. Each Bulk type then
+            # creates its job when its turn comes.
+            return
         for sobject in sobjects:
             entry = runner.job.progress[sobject]
             if entry["status"] == "done" or sobject in runner.deltas or not self.wants_bulk(sobject):

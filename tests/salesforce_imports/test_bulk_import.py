@@ -304,3 +304,39 @@ def test_result_pages_that_stop_short_fail_the_job_instead_of_dropping_records(
     assert_no_duplicates(admin_profile)
     with org_context(admin_profile.org_id):
         assert ImportedRecord.objects.count() == job.imported_count + job.matched_count
+
+
+def test_a_taken_over_job_warns_once_about_unreadable_fields(
+    sandbox_factory, admin_api, admin_profile, connect, settings, monkeypatch
+):
+    from salesforce_imports.engine import batch
+
+    settings.SALESFORCE_BATCH_SIZE = 200
+    settings.SALESFORCE_BULK_THRESHOLD = 1  # Contact's select list is worked out at the start
+    settings.SALESFORCE_BULK_POLL_SECONDS = 0.01
+    sandbox_factory(records=3000, seed=2, hidden_fields={"Contact": ["Phone"]})
+    assert connect(admin_api)["Location"].endswith("result=connected")
+    job_id = start(admin_api, ["Account", "Contact"])
+    real, calls = batch.BatchImporter.prepare, {"n": 0}
+
+    def killed_in_accounts(self, records):
+        if records and records[0]["attributes"]["type"] == "Account":
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise SystemExit("worker killed")
+        return real(self, records)
+
+    monkeypatch.setattr(batch.BatchImporter, "prepare", killed_in_accounts)
+    with pytest.raises(SystemExit), org_context(admin_profile.org_id):
+        services.run_import(job_id, runner="dead/1")
+    monkeypatch.setattr(batch.BatchImporter, "prepare", real)
+    with org_context(admin_profile.org_id):
+        services.run_import(job_id, runner="live/2", takeover_from="dead/1")
+        job = ImportJob.objects.get(pk=job_id)
+        warnings = list(
+            ImportProblem.objects.filter(job=job, object_type="Contact", salesforce_id="").values_list(
+                "message", flat=True
+            )
+        )
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert len(warnings) == 1 and "Phone" in warnings[0], warnings

@@ -27,12 +27,14 @@ from types import SimpleNamespace
 
 import requests
 from django.conf import settings
+from django.db import connection as db_connection
 from simple_salesforce.exceptions import SalesforceError
 
 from . import oauth, tokens
 from .client import DailyLimitExceeded, SalesforceClient
 from .engine import delta
 from .engine.notes import LINK_QUERY_CHUNK
+from .engine.sources import REST_ONLY
 from .mapping import mapping_for
 from .models import ImportJob, ImportProblem, SalesforceConnection, Severity
 
@@ -60,7 +62,7 @@ class CallCosts:
     bulk_create: int = 1
     bulk_polls: int = 5
     bulk_listing: int = 1
-    bulk_never: frozenset = frozenset({"ContentNote"})  # engine/job.py REST_ONLY
+    bulk_never: frozenset = REST_ONLY  # engine/sources.py
 
 
 COSTS = CallCosts()
@@ -83,10 +85,16 @@ def calls_for_type(
     page_size: int,
     bulk_threshold: int | None = None,
     bulk_page_records: int = 10_000,
+    chunks: int = 1,
+    chunk_min_records: int = 0,
     costs: CallCosts = COSTS,
 ) -> int:
-    """API calls to import `records` records of `sobject` whole (after its COUNT())."""
-    if bulk_threshold and records > bulk_threshold and sobject not in costs.bulk_never:
+    """API calls to import `records` records of `sobject` whole (after its COUNT()).
+    `chunks` > 1: scaled out (engine/chunks.py), a type above `chunk_min_records` is read
+    through REST in that many Id ranges: two edge queries, and a part-filled page per range."""
+    if chunks > 1 and records > chunk_min_records and sobject not in costs.bulk_never:
+        fetch = 2 + _pages(records, page_size) + chunks
+    elif bulk_threshold and records > bulk_threshold and sobject not in costs.bulk_never:
         fetch = costs.bulk_create + costs.bulk_polls + costs.bulk_listing + _pages(records, bulk_page_records)
     else:
         fetch = _pages(records, page_size)
@@ -116,6 +124,8 @@ def estimate_calls(
     page_size: int,
     bulk_threshold: int | None = None,
     bulk_page_records: int = 10_000,
+    chunks: int = 1,
+    chunk_min_records: int = 0,
     costs: CallCosts = COSTS,
 ) -> dict[str, int]:
     """Pure: {object type: calls} for the types counted whole and the re-imported ones, and
@@ -127,6 +137,8 @@ def estimate_calls(
             page_size=page_size,
             bulk_threshold=bulk_threshold,
             bulk_page_records=bulk_page_records,
+            chunks=chunks,
+            chunk_min_records=chunk_min_records,
             costs=costs,
         )
         for sobject, n in counts.items()
@@ -237,6 +249,9 @@ def estimate(connection, object_types: list[str], client: SalesforceClient | Non
             page_size=settings.SALESFORCE_BATCH_SIZE,
             bulk_threshold=getattr(settings, "SALESFORCE_BULK_THRESHOLD", None),  # None: REST only
             bulk_page_records=getattr(settings, "SALESFORCE_BULK_PAGE_RECORDS", 10_000),
+            # The engine splits on PostgreSQL only (engine/chunks.should_split).
+            chunks=settings.IMPORT_PARALLELISM if db_connection.vendor == "postgresql" else 1,
+            chunk_min_records=settings.IMPORT_CHUNK_MIN_RECORDS,
         )
         result.estimated_calls = sum(result.per_type.values())
         result.max, result.remaining = read_limits(client)

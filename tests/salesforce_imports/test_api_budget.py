@@ -53,6 +53,12 @@ def test_the_cost_table():
     assert rest("Account", 20_000, page_size=2000, bulk_threshold=20_000) == 1 + 10  # not more than it
     assert rest("ContentNote", 30_000, page_size=2000, bulk_threshold=20_000) > 30_000  # REST only
     assert rest("Account", 100_000, page_size=2000, bulk_threshold=None) == 1 + 50  # None: REST only
+    # Scaled out: REST in Id ranges whatever the Bulk threshold, two edge queries, a part page each.
+    spread = rest(
+        "Account", 100_000, page_size=2000, bulk_threshold=20_000, chunks=4, chunk_min_records=20_000
+    )
+    assert spread == 1 + 2 + 50 + 4
+    assert rest("Account", 15_000, page_size=2000, chunks=4, chunk_min_records=20_000) == 1 + 8  # not split
     # A re-import: describe, one changes query, one query per 500 retried Ids.
     assert budget.calls_for_delta("Contact", 0, page_size=2000) == 2
     assert budget.calls_for_delta("Contact", 501, page_size=2000) == 2 + 2

@@ -38,6 +38,12 @@ def login_origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+# Where login.salesforce.com sends a user on to sign in, inside the same navigation: the
+# org's My Domain (*.my.salesforce.com, *.sandbox.my.salesforce.com) and Experience Cloud
+# or SSO pages (*.force.com); form-action holds every hop of that redirect chain.
+SALESFORCE_LOGIN_HOPS = ("https://*.salesforce.com", "https://*.force.com")
+
+
 class SalesforceAwareCSPMiddleware(CSPMiddleware):
     """django-csp's middleware, with the Salesforce login origin added to `form-action`.
 
@@ -51,6 +57,6 @@ class SalesforceAwareCSPMiddleware(CSPMiddleware):
         if not report_only and settings.SALESFORCE_LOGIN_URL:
             update = dict(parts.update or {})
             salesforce = login_origin(settings.SALESFORCE_LOGIN_URL)
-            update["form-action"] = [*update.get("form-action", []), salesforce]
+            update["form-action"] = [*update.get("form-action", []), salesforce, *SALESFORCE_LOGIN_HOPS]
             parts.update = update
         return parts

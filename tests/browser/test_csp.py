@@ -42,8 +42,14 @@ def test_every_page_answer_carries_the_strict_policy(client, admin_profile, sett
             assert directives[directive] == ["'self'"], (path, directive)
         assert directives["object-src"] == ["'none'"]
         assert directives["frame-ancestors"] == ["'none'"]
-        # Connect answers with a redirect to the consent page: that origin and no other.
-        assert directives["form-action"] == ["'self'", "https://login.salesforce.com"]
+        # Connect answers with a redirect to the consent page, which may send the user on to
+        # the org's My Domain or an SSO page: Salesforce's origins and no other.
+        assert directives["form-action"] == [
+            "'self'",
+            "https://login.salesforce.com",
+            "https://*.salesforce.com",
+            "https://*.force.com",
+        ]
 
 
 @pytest.mark.django_db

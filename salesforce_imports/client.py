@@ -90,6 +90,7 @@ class SalesforceClient:
             )
         self.connection = connection
         self.api_calls = 0
+        self._counting = threading.Lock()  # note bodies and Bulk downloads call from threads
         self._sf: Salesforce | None = None
         self._described: dict[str, dict[str, dict]] = {}
         # Salesforce's clock (its responses' Date header): "changed since" is asked in its time.
@@ -161,7 +162,8 @@ class SalesforceClient:
 
     def _attempt(self, operation):
         sf = self._salesforce()
-        self.api_calls += 1
+        with self._counting:
+            self.api_calls += 1
         try:
             return operation(sf)
         except requests.exceptions.JSONDecodeError as exc:  # a 200 whose body is not JSON

@@ -8,14 +8,13 @@ never need the whole object in memory.
 from __future__ import annotations
 
 import bisect
-import queue
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 
 from sfsandbox import ids
 from sfsandbox.changes import ObjectChanges, OrgClock
 from sfsandbox.generator import NOW, OrgShape, RecordFactory, format_datetime
+from sfsandbox.read_ahead import ReadAhead
 from sfsandbox.schema import OBJECT_NAMES, ObjectDef, build_objects
 from sfsandbox.schema.activities import ARCHIVABLE, TASK_CLOSED_STATUSES
 
@@ -27,11 +26,7 @@ _DEFAULTED = frozenset({"Lead", "Case", "Task", "Event", "ContentNote"})
 Position = tuple[int, int]
 
 
-_BLOCK_BITS = 10  # read-ahead works in blocks of 1,024 generated records
-_BLOCK_SIZE = 1 << _BLOCK_BITS
 _PARENT_CACHE = 50_000  # generated records kept for relationship reads (a few tens of MB)
-_MAX_BLOCKS_PER_OBJECT = 8  # bounded: about 8,000 records per object stay cached
-_BLOCK_WAIT_SECONDS = 30.0  # a read waits this long for a queued block, then builds its record
 
 
 class Org:
@@ -78,11 +73,8 @@ class Org:
         # Read-ahead: while a client digests one page, a background thread builds the
         # records that follow, so the next page is served from memory.
         self.read_ahead = read_ahead
-        self._blocks: dict[str, OrderedDict[int, list[dict]]] = {name: OrderedDict() for name in OBJECT_NAMES}
+        self._ahead = ReadAhead(self.factory, self.shape.counts, OBJECT_NAMES)
         self._parents: dict[tuple[str, int], dict] = {}  # see _built
-        self._read_ahead_lock = threading.Lock()  # not _lock: a mutation may wait for a block
-        self._pending: dict[tuple[str, int], threading.Event] = {}  # queued blocks, set once built
-        self._prefetch_queue: queue.SimpleQueue | None = None
         if read_ahead:  # a server: list the archived activities before the first query needs them
             threading.Thread(target=self._index_archived, name="sfsandbox-archive", daemon=True).start()
 
@@ -144,10 +136,7 @@ class Org:
     # -- records -------------------------------------------------------------------------
     def record_at(self, object_name: str, index: int) -> dict:
         """The generated record (shared when read ahead: callers must not mutate it)."""
-        block = self._blocks[object_name].get(index >> _BLOCK_BITS)
-        if block is None and self._pending:
-            block = self._wait_for_block(object_name, index >> _BLOCK_BITS)
-        record = block[index & (_BLOCK_SIZE - 1)] if block is not None else self._built(object_name, index)
+        record = self._ahead.record(object_name, index) or self._built(object_name, index)
         override = self.changes[object_name].overrides.get(index)
         return {**record, **override} if override else record
 
@@ -165,56 +154,10 @@ class Org:
             self._parents[key] = record
         return record
 
-    def _wait_for_block(self, object_name: str, block: int) -> list[dict] | None:
-        """A block the read-ahead thread is about to build: wait for it rather than build
-        its records a second time here (two threads building the same records only share
-        the GIL). None when it is not coming (then the caller builds the record)."""
-        ready = self._pending.get((object_name, block))
-        if ready is None or not ready.wait(_BLOCK_WAIT_SECONDS):
-            return None
-        return self._blocks[object_name].get(block)
-
     def prefetch(self, object_name: str, start_index: int, count: int) -> None:
-        """Ask the read-ahead thread for generated records [start, start + count).
-
-        Whole blocks only: the block `start` falls in was mostly built for the page that
-        ended there, and its rest is built when asked for. No more blocks than the cache
-        keeps, or the first would be dropped before being read (a 50,000-row Bulk page).
-        """
-        if not self.read_ahead or count <= 0:
-            return
-        end = min(start_index + count, self.shape.counts[object_name])
-        first = -(-start_index // _BLOCK_SIZE)
-        last = min((end - 1) >> _BLOCK_BITS, first + _MAX_BLOCKS_PER_OBJECT - 2)
-        with self._read_ahead_lock:
-            if self._prefetch_queue is None:
-                self._prefetch_queue = queue.SimpleQueue()
-                threading.Thread(
-                    target=self._prefetch_worker, name="sfsandbox-read-ahead", daemon=True
-                ).start()
-            for block in range(first, last + 1):
-                key = (object_name, block)
-                if block not in self._blocks[object_name] and key not in self._pending:
-                    self._pending[key] = threading.Event()
-                    self._prefetch_queue.put(key)
-
-    def _prefetch_worker(self) -> None:
-        assert self._prefetch_queue is not None
-        while True:
-            object_name, block = self._prefetch_queue.get()
-            first = block << _BLOCK_BITS
-            last = min(first + _BLOCK_SIZE, self.shape.counts[object_name])
-            records: list[dict] = []
-            try:
-                records = [self.factory.build(object_name, i) for i in range(first, last)]
-            finally:  # built or not, a reader waiting for the block goes on
-                with self._read_ahead_lock:
-                    blocks = self._blocks[object_name]
-                    if records:
-                        blocks[block] = records
-                    while len(blocks) > _MAX_BLOCKS_PER_OBJECT:
-                        blocks.popitem(last=False)
-                    self._pending.pop((object_name, block)).set()
+        """Ask the read-ahead thread for generated records [start, start + count)."""
+        if self.read_ahead and count > 0:
+            self._ahead.request(object_name, start_index, count)
 
     def get(self, object_name: str, record_id: str) -> dict | None:
         index = ids.index_from_id(object_name, record_id)

@@ -110,18 +110,27 @@ def _id_head(object_name: str, pod: str, high: int) -> tuple[str, str]:
     return head, case_safe_suffix(head + "00000")[:2]
 
 
+_LOW_SPAN = 62**5  # generated records' indices are below: their Ids share the head of index 0
+_GENERATED_HEADS = {name: _id_head(name, GENERATED_POD, 0) for name in KEY_PREFIXES}
+
+
 def make_id(object_name: str, index: int, pod: str = GENERATED_POD) -> str:
     """18-char Id of the index-th record of an object.
 
     Hot path (several Ids per generated record), hence table lookups instead of a loop:
     the last 5 index digits decide the third case-safe suffix character.
     """
-    if not 0 <= index <= MAX_INDEX:
-        raise ValueError(f"index out of range: {index}")
-    high, low = divmod(index, 3844)
-    high, mid = divmod(high, 3844)
-    high, digit = divmod(high, 62)
-    head, suffix = _id_head(object_name, pod, high)
+    if pod == GENERATED_POD and 0 <= index < _LOW_SPAN:
+        head, suffix = _GENERATED_HEADS[object_name]
+        high, low = divmod(index, 3844)
+        digit, mid = divmod(high, 3844)
+    else:
+        if not 0 <= index <= MAX_INDEX:
+            raise ValueError(f"index out of range: {index}")
+        high, low = divmod(index, 3844)
+        high, mid = divmod(high, 3844)
+        high, digit = divmod(high, 62)
+        head, suffix = _id_head(object_name, pod, high)
     last_chunk = _UPPER_FLAG[digit] | _PAIR_FLAGS[mid] << 1 | _PAIR_FLAGS[low] << 3
     # One f-string builds the Id in one go (a chain of + makes each partial string).
     return f"{head}{BASE62[digit]}{_PAIRS[mid]}{_PAIRS[low]}{suffix}{_SUFFIX_ALPHABET[last_chunk]}"

@@ -56,8 +56,8 @@ class FactoryBase:
         self, rng: Draws, object_name: str, index: int, *, owned: bool, currency: str | None = None
     ) -> dict:
         n = self.counts[object_name]
-        position = min(index, n - 1) if n else 0
-        created = _HISTORY_START + _SPAN_END * position // max(n, 1) + rng.below(86400)
+        position = (index if index < n else n - 1) if n else 0  # min/max calls cost more here
+        created = _HISTORY_START + _SPAN_END * position // (n or 1) + rng.below(86400)
         # Edited up to 400 days after creation, never after the generation time. An edit
         # that would pass it wraps inside [created, NOW - 1) (same draw, so every later
         # draw is unchanged) instead of piling up one second before NOW.

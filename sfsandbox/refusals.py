@@ -15,15 +15,17 @@ import re
 from sfsandbox import content
 
 _PREFIX = "InvalidJob : "
-# Compound fields of the standard objects: addresses and the geolocations inside them.
+# Compound address fields of the standard objects, refused by name (the sandbox's describe
+# lists their parts, not them). Not "Location": Event.Location is a plain text field; a
+# geolocation compound is known by its describe type (parsed_refusal).
 COMPOUND_FIELDS = {
     "Address",
     "BillingAddress",
     "ShippingAddress",
     "MailingAddress",
     "OtherAddress",
-    "Location",
 }
+COMPOUND_TYPES = ("address", "location")
 _SELECT_LIST = re.compile(r"^\s*select\s+(.*?)\s+from\s", re.I | re.S)
 _STRING = re.compile(r"'(?:\\.|[^'\\])*'")
 
@@ -53,6 +55,9 @@ def parsed_refusal(query, objects) -> str | None:
         return _PREFIX + "Aggregate queries are not supported"
     if query.offset:
         return _PREFIX + "OFFSET is not supported by a query job"
+    compound = [f.name for f in query.fields if f.type in COMPOUND_TYPES]
+    if compound:
+        return _PREFIX + f"Compound field {compound[0]} is not supported by a query job"
     blobs = content.base64_names(objects[query.object_name], [f.name for f in query.fields])
     if blobs:
         return _PREFIX + f"Binary field {blobs[0]} is not supported by a query job"

@@ -277,3 +277,11 @@ def test_all_query_jobs(bulk):
     assert session.delete(sandbox.url + f"{V}/jobs/query/{job['id']}", timeout=10).status_code == 204
     listed = session.get(sandbox.url + f"{V}/jobs/query", timeout=10).json()
     assert job["id"] not in {item["id"] for item in listed["records"]}
+
+
+def test_event_location_is_text_not_a_compound_field(sandbox):
+    # Event.Location is a plain text field in Salesforce: a query job selecting it is accepted.
+    from sfsandbox import refusals
+
+    assert refusals.bulk_refusal("SELECT Id, Location FROM Event") is None
+    assert refusals.bulk_refusal("SELECT Id, BillingAddress FROM Account") is not None

@@ -17,19 +17,23 @@ Results for a Query Job).
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import csv
 import io
 import json
 import logging
 import re
+import tempfile
 import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import IO
 from urllib.parse import urlencode
 
+import requests
 from django import db
 from django.conf import settings
 from simple_salesforce.exceptions import SalesforceError
@@ -66,49 +70,74 @@ def records_from_csv(text: str, sobject: str) -> list[dict]:
     return [record for batch in record_batches(text, sobject, 1 << 30) for record in batch]
 
 
-def record_batches(text: str, sobject: str, size: int) -> Iterator[list[dict]]:
-    """The page's records, `size` at a time: a result page can hold 50,000 rows, and as
-    dicts they take several times the memory of their CSV text."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header = next(reader, None)
-    if header is None:
+@contextlib.contextmanager
+def _csv_rows(source: str | IO[bytes]):
+    """csv rows of a page held as text (tests) or as a UTF-8 file (downloads), decoded as
+    they are read: a page's text can hold 50,000 rows, and one character outside Latin-1
+    makes Python keep a whole decoded page at two or four bytes a character."""
+    if isinstance(source, str):
+        yield csv.reader(io.StringIO(source, newline=""), strict=True)
         return
-    attributes = {"type": sobject}
-    width = len(header)
-    batch = []
-    for row in reader:
-        if len(row) != width:
-            raise ValueError(f"a row has {len(row)} columns, the header {width}")
-        record = {name: (value if value != "" else None) for name, value in zip(header, row, strict=True)}
-        record["attributes"] = attributes
-        batch.append(record)
-        if len(batch) == size:
+    source.seek(0)
+    text = io.TextIOWrapper(source, encoding="utf-8", newline="")
+    try:
+        yield csv.reader(text, strict=True)
+    finally:
+        text.detach()  # the file stays open: the page is read twice (checked, then imported)
+
+
+def record_batches(source: str | IO[bytes], sobject: str, size: int) -> Iterator[list[dict]]:
+    """The page's records, `size` at a time (as dicts they take several times the memory of
+    their CSV)."""
+    with _csv_rows(source) as reader:
+        header = next(reader, None)
+        if header is None:
+            return
+        attributes = {"type": sobject}
+        width = len(header)
+        batch = []
+        for row in reader:
+            if len(row) != width:
+                raise ValueError(f"a row has {len(row)} columns, the header {width}")
+            record = {name: (value if value != "" else None) for name, value in zip(header, row, strict=True)}
+            record["attributes"] = attributes
+            batch.append(record)
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if batch:
             yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
-def counted_rows(text: str) -> int:
+def counted_rows(source: str | IO[bytes]) -> int:
     """Rows after the header, each as wide as the header: ValueError (or csv.Error) when the
     page is cut off or malformed. Checked whole before any of its records is written, so a
     page fetched again never half-repeats one already written."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header = next(reader, None)
-    if header is None:
-        return 0
-    width, rows = len(header), 0
-    for row in reader:
-        if len(row) != width:
-            raise ValueError(f"a row has {len(row)} columns, the header {width}")
-        rows += 1
-    return rows
+    with _csv_rows(source) as reader:
+        header = next(reader, None)
+        if header is None:
+            return 0
+        width, rows = len(header), 0
+        for row in reader:
+            if len(row) != width:
+                raise ValueError(f"a row has {len(row)} columns, the header {width}")
+            rows += 1
+        return rows
 
 
 @dataclass(frozen=True)
 class ResultPage:
-    text: str  # the CSV, checked: kept as text until its turn (far smaller than its records)
+    """A downloaded page, checked, waiting for its turn in a temporary file: memory holds no
+    page, whatever Salesforce's page size; the file is gone once the page is imported."""
+
+    file: IO[bytes]
     rows: int
+
+    def batches(self, sobject: str, size: int) -> Iterator[list[dict]]:
+        try:
+            yield from record_batches(self.file, sobject, size)
+        finally:
+            self.file.close()
 
 
 class BulkQuery:
@@ -248,33 +277,39 @@ class BulkQuery:
         for attempt in (1, 2):
             response = self.client.call(
                 lambda sf: sf._call_salesforce(
-                    "GET", self._listing_url(sf, path), headers={"Accept": "text/csv"}
+                    "GET", self._listing_url(sf, path), headers={"Accept": "text/csv"}, stream=True
                 )
             )
+            file = tempfile.TemporaryFile()  # noqa: SIM115 - closed once the page is imported
             try:
-                page = self._checked(response)
-            except (ValueError, csv.Error) as exc:  # cut off mid-row, a stray quote, bad UTF-8
+                page = self._checked(response, file)
+            except (ValueError, csv.Error, requests.RequestException) as exc:  # cut off, bad CSV or UTF-8
+                file.close()
                 if attempt == 2:
                     raise BadResultPage(
                         f"A Bulk API result page of {self.sobject} was malformed twice ({exc})"
                     ) from None
                 logger.warning("Bulk result page of %s malformed (%s): fetching it again", self.sobject, exc)
                 continue
+            finally:
+                response.close()
             if want_locator:
                 locator = response.headers.get("Sforce-Locator")
                 if locator is None:  # "null" ends the chain; no header at all is not an answer
+                    page.file.close()
                     raise BadResultPage("A Bulk API result page came without its Sforce-Locator header")
                 return page, locator
             return page
         raise AssertionError("unreachable")
 
-    def _checked(self, response) -> ResultPage:
-        text = response.content.decode("utf-8")
-        rows = counted_rows(text)
+    def _checked(self, response, file: IO[bytes]) -> ResultPage:
+        for chunk in response.iter_content(chunk_size=1 << 20):  # gzip undone as it comes
+            file.write(chunk)
+        rows = counted_rows(file)
         expected = response.headers.get("Sforce-NumberOfRecords")
         if expected is not None and expected.strip().isdigit() and int(expected) != rows:
             raise ValueError(f"{rows} rows where Salesforce said {expected}")
-        return ResultPage(text, rows)
+        return ResultPage(file, rows)
 
 
 def bulk_pages(
@@ -327,11 +362,14 @@ def bulk_pages(
                 return
             page = pending.popleft().result()
             handed_out += page.rows
-            yield from record_batches(page.text, sobject, settings.SALESFORCE_BATCH_SIZE)
+            yield from page.batches(sobject, settings.SALESFORCE_BATCH_SIZE)
     finally:
         for future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+        for future in pending:  # downloaded but never imported (a cancel, an error)
+            if future.done() and not future.cancelled() and future.exception() is None:
+                future.result().file.close()
 
 
 def _message(exc: SalesforceError) -> str:

@@ -3,6 +3,7 @@ two yardsticks (the source design's per-record loop and the COPY limit)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import platform
@@ -127,11 +128,18 @@ def run_import(env: dict, org_id, *extra: str, settings: dict | None = None) -> 
         env={**os.environ, **env, "TQDM_DISABLE": "1", **(settings or {})},
         stdout=subprocess.DEVNULL,
     )
-    _, status, usage = os.wait4(child.pid, 0)
+    # The child's own high-water mark, read while it runs: wait4's ru_maxrss also counts what
+    # the child shared with this process when it was forked (after the COPY-limit run this
+    # process holds a whole import's rows, and every child then "peaked" at that size).
+    peak = 0.0
+    while child.poll() is None:
+        with contextlib.suppress(OSError):
+            peak = max(peak, _peak_rss_mb(child.pid))
+        time.sleep(0.2)
     seconds = time.perf_counter() - started
-    if status != 0:
-        raise RuntimeError(f"import exited with {status}")
-    return seconds, usage.ru_maxrss / 1024
+    if child.returncode != 0:
+        raise RuntimeError(f"import exited with {child.returncode}")
+    return seconds, peak
 
 
 def latest_job(org_id):

@@ -104,4 +104,9 @@ def test_pages_carry_the_strict_policy_in_production(production_answers):
     assert directives["default-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["object-src"] == ["'none'"]
-    assert directives["form-action"] == ["'self'", "https://login.salesforce.com"]
+    assert directives["form-action"] == [
+        "'self'",
+        "https://login.salesforce.com",
+        "https://*.salesforce.com",  # My Domain and SSO hops of Connect's redirect
+        "https://*.force.com",
+    ]

@@ -257,6 +257,9 @@ class ImportChunk(BaseOrgModel):
     failure_reason = models.TextField(blank=True)
     runner = models.CharField(max_length=255, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Times a runner took it: one that keeps losing its database (or its worker) ends FAILED
+    # past IMPORT_DATABASE_RETRIES instead of being dispatched again for ever.
+    claims = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["job", "sobject", "number"]

@@ -63,9 +63,27 @@ def claim_chunk(chunk_id, runner: str) -> ImportChunk | None:
     free = ImportChunk.objects.filter(
         pk=chunk_id, status__in=(ChunkStatus.PENDING, ChunkStatus.IN_PROGRESS)
     ).filter(Q(runner="") | Q(heartbeat_at__lt=leases.lease_expiry()))
-    if not free.update(status=ChunkStatus.IN_PROGRESS, runner=runner, heartbeat_at=now, updated_at=now):
+    taken = free.update(
+        status=ChunkStatus.IN_PROGRESS,
+        runner=runner,
+        heartbeat_at=now,
+        updated_at=now,
+        claims=F("claims") + 1,
+    )
+    if not taken:
         return None
-    return ImportChunk.objects.get(pk=chunk_id)
+    chunk = ImportChunk.objects.get(pk=chunk_id)
+    if chunk.claims > settings.IMPORT_DATABASE_RETRIES + 1:
+        reason = (
+            f"Chunk {chunk.number} of {chunk.sobject} was started {chunk.claims} times without "
+            "finishing (its database connection or its worker kept failing); the import stops. "
+            "Everything committed is kept: run the import again once the database is stable."
+        )
+        ImportChunk.objects.filter(pk=chunk.pk, runner=runner).update(
+            status=ChunkStatus.FAILED, failure_reason=reason, updated_at=now
+        )
+        return None
+    return chunk
 
 
 def run_chunk(chunk_id, runner: str, marker: str, fields: list[str], custom_kinds: list) -> str:

@@ -146,3 +146,19 @@ def test_a_name_another_chunk_took_meanwhile_is_told_apart_as_one_runner_would(w
     job = ImportJob.objects.get(pk=waiting_job.pk)
     assert (job.imported_count, job.error_count, job.warning_count) == (2, 0, 1)
     assert ImportedRecord.objects.filter(import_job_id=job.pk).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_started_again_and_again_ends_failed_instead_of_for_ever(waiting_job, settings):
+    settings.IMPORT_DATABASE_RETRIES = 2
+    chunk = ImportChunk.objects.filter(job=waiting_job).first()
+    stale = timezone.now() - timedelta(seconds=settings.IMPORT_JOB_LEASE_SECONDS + 1)
+    for attempt in range(1, 4):  # the first run and two more after it lost its database
+        assert claim_chunk(chunk.pk, f"worker@h/{attempt}") is not None, attempt
+        ImportChunk.objects.filter(pk=chunk.pk).update(heartbeat_at=stale)
+    assert claim_chunk(chunk.pk, "worker@h/4") is None
+    chunk.refresh_from_db()
+    assert chunk.status == "failed" and chunk.claims == 4
+    assert "started 4 times" in chunk.failure_reason
+    assert claim_chunk(chunk.pk, "worker@h/5") is None  # ended: never run again (it fails the job)

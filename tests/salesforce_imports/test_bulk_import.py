@@ -5,11 +5,11 @@ import pytest
 
 from common.rls import org_context
 from salesforce_imports import services
-from salesforce_imports.bulk_query import records_from_csv
+from salesforce_imports.bulk_query import record_batches
 from salesforce_imports.models import ImportedRecord, ImportJob, ImportProblem, JobStatus
 
 from .test_import_engine import FETCHED_TYPES, MODELS, run, start
-from .test_import_faults import assert_accounted, assert_no_duplicates
+from .test_import_faults import assert_accounted, assert_no_duplicates, kill_runner_at_batch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,7 +101,7 @@ def test_bulk_and_rest_land_the_same_rows_buckets_and_problems(
 
 def test_csv_rows_become_rest_shaped_records():
     text = 'Id,Name,Product2.Name,IsActive\n"01t1",Widget,"Big, ""red""",true\n01t2,,,false\n'
-    records = records_from_csv(text, "Product2")
+    (records,) = record_batches(text, "Product2", 10)
     assert records == [
         {
             "Id": "01t1",
@@ -119,7 +119,7 @@ def test_csv_rows_become_rest_shaped_records():
         },
     ]
     with pytest.raises(ValueError):
-        records_from_csv("Id,Name\n01t1\n", "Product2")
+        list(record_batches("Id,Name\n01t1\n", "Product2", 10))
 
 
 @pytest.fixture
@@ -154,24 +154,8 @@ def test_a_failed_bulk_job_falls_back_to_rest_with_a_warning(bulk_connected, adm
 def test_a_killed_bulk_import_resumes_without_fetching_committed_pages_again(
     bulk_connected, admin_api, admin_profile, monkeypatch
 ):
-    from salesforce_imports.engine import batch
-
     job_id = start(admin_api)
-    real = batch.BatchImporter.prepare
-    calls = {"n": 0}
-
-    def crash_on_the_fifth_batch(self, records):
-        calls["n"] += 1
-        if calls["n"] == 5:
-            raise SystemExit("worker killed")
-        return real(self, records)
-
-    monkeypatch.setattr(batch.BatchImporter, "prepare", crash_on_the_fifth_batch)
-    with pytest.raises(SystemExit), org_context(admin_profile.org_id):
-        services.run_import(job_id, runner="dead-host/1")
-    monkeypatch.setattr(batch.BatchImporter, "prepare", real)
-    with org_context(admin_profile.org_id):
-        crashed = ImportJob.objects.get(pk=job_id)
+    crashed = kill_runner_at_batch(monkeypatch, admin_profile, job_id, 5, "dead-host/1")
     interrupted = next(s for s in FETCHED_TYPES if crashed.progress[s]["status"] == "in_progress")
     cursor = crashed.progress[interrupted]["last_id"]
     assert cursor  # some of its pages were committed
@@ -309,27 +293,13 @@ def test_result_pages_that_stop_short_fail_the_job_instead_of_dropping_records(
 def test_a_taken_over_job_warns_once_about_unreadable_fields(
     sandbox_factory, admin_api, admin_profile, connect, settings, monkeypatch
 ):
-    from salesforce_imports.engine import batch
-
     settings.SALESFORCE_BATCH_SIZE = 200
     settings.SALESFORCE_BULK_THRESHOLD = 1  # Contact's select list is worked out at the start
     settings.SALESFORCE_BULK_POLL_SECONDS = 0.01
     sandbox_factory(records=3000, seed=2, hidden_fields={"Contact": ["Phone"]})
     assert connect(admin_api)["Location"].endswith("result=connected")
     job_id = start(admin_api, ["Account", "Contact"])
-    real, calls = batch.BatchImporter.prepare, {"n": 0}
-
-    def killed_in_accounts(self, records):
-        if records and records[0]["attributes"]["type"] == "Account":
-            calls["n"] += 1
-            if calls["n"] == 2:
-                raise SystemExit("worker killed")
-        return real(self, records)
-
-    monkeypatch.setattr(batch.BatchImporter, "prepare", killed_in_accounts)
-    with pytest.raises(SystemExit), org_context(admin_profile.org_id):
-        services.run_import(job_id, runner="dead/1")
-    monkeypatch.setattr(batch.BatchImporter, "prepare", real)
+    kill_runner_at_batch(monkeypatch, admin_profile, job_id, 2, "dead/1", sobject="Account")
     with org_context(admin_profile.org_id):
         services.run_import(job_id, runner="live/2", takeover_from="dead/1")
         job = ImportJob.objects.get(pk=job_id)

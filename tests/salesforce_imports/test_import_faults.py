@@ -40,6 +40,31 @@ def assert_no_duplicates(profile):
         )
 
 
+def kill_runner_at_batch(monkeypatch, profile, job_id, batch_number, runner, sobject=None):
+    """Run the job in-process until it prepares its `batch_number`th batch (of `sobject` only,
+    if given), then die as a killed worker does: SystemExit is not an Exception, so nothing
+    marks the job. Returns the job as the dead runner left it."""
+    from salesforce_imports.engine import batch
+
+    real, seen = batch.BatchImporter.prepare, {"n": 0}
+
+    def prepare(self, records):
+        if sobject is None or (records and records[0].get("attributes", {}).get("type") == sobject):
+            seen["n"] += 1
+            if seen["n"] == batch_number:
+                raise SystemExit("worker killed")
+        return real(self, records)
+
+    monkeypatch.setattr(batch.BatchImporter, "prepare", prepare)
+    try:
+        with pytest.raises(SystemExit), org_context(profile.org_id):
+            services.run_import(job_id, runner=runner)
+    finally:
+        monkeypatch.setattr(batch.BatchImporter, "prepare", real)
+    with org_context(profile.org_id):
+        return ImportJob.objects.get(pk=job_id)
+
+
 @pytest.mark.parametrize(
     "faults",
     [{"expire_token_after": 7}, {"error_503_at": 6}, {"reset_at": 9}, {"error_503_every": 5}],
@@ -76,27 +101,11 @@ def test_daily_limit_fails_clearly_and_rerun_resumes(big_connected, admin_api, a
 
 
 def test_crashed_job_resumes_from_its_last_batch(big_connected, admin_api, admin_profile, monkeypatch):
-    from salesforce_imports.engine import batch
-
     job_id = start(admin_api)
-    real = batch.BatchImporter.prepare
-    calls = {"n": 0}
-
-    def crash_on_the_fifth_batch(self, records):
-        calls["n"] += 1
-        if calls["n"] == 5:
-            raise SystemExit("worker killed")  # not an Exception: nothing marks the job
-        return real(self, records)
-
-    monkeypatch.setattr(batch.BatchImporter, "prepare", crash_on_the_fifth_batch)
-    with pytest.raises(SystemExit), org_context(admin_profile.org_id):
-        services.run_import(job_id, runner="dead-host/1")
-    with org_context(admin_profile.org_id):
-        crashed = ImportJob.objects.get(pk=job_id)
+    crashed = kill_runner_at_batch(monkeypatch, admin_profile, job_id, 5, "dead-host/1")
     assert crashed.status == JobStatus.IN_PROGRESS
     fetched = crashed.imported_count + crashed.matched_count + crashed.skipped_count + crashed.error_count
     assert 0 < fetched < crashed.total_records
-    monkeypatch.setattr(batch.BatchImporter, "prepare", real)
     big_connected.reset_stats()
 
     # A live runner's job is not taken...
@@ -146,16 +155,8 @@ def test_cancelling_a_job_whose_worker_is_gone_ends_it_now(
 
     from django.utils import timezone
 
-    from salesforce_imports.engine import batch
-
     job_id = start(admin_api)
-
-    def die(self, records):
-        raise SystemExit("worker killed")
-
-    monkeypatch.setattr(batch.BatchImporter, "prepare", die)
-    with pytest.raises(SystemExit), org_context(admin_profile.org_id):
-        services.run_import(job_id, runner="dead-host/1")
+    kill_runner_at_batch(monkeypatch, admin_profile, job_id, 1, "dead-host/1")
     with org_context(admin_profile.org_id):
         ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now() - timedelta(hours=1))
     body = admin_api.post(f"/api/salesforce/import/{job_id}/cancel/").json()

@@ -15,35 +15,16 @@ import json
 import os
 from pathlib import Path
 
+from sfsandbox.bench_cpu import IMPORTED
 from sfsandbox.data import Org
 from sfsandbox.query import ResultSet
 from sfsandbox.refusals import COMPOUND_FIELDS
 from sfsandbox.soql import parse
 from sfsandbox.testing import running_sandbox
 
-# The objects the importer reads (salesforce_imports.mapping.IMPORT_ORDER), plus the
-# owners it resolves and the note links it follows.
-OBJECTS = (
-    "Product2",
-    "PricebookEntry",
-    "Account",
-    "Contact",
-    "Opportunity",
-    "OpportunityLineItem",
-    "Lead",
-    "Case",
-    "Order",
-    "OrderItem",
-    "Quote",
-    "QuoteLineItem",
-    "Task",
-    "Event",
-    "Note",
-    "ContentNote",
-    "User",
-    "Group",
-    "CurrencyType",
-)
+# The objects the importer reads (bench_cpu.IMPORTED, after salesforce_imports' IMPORT_ORDER),
+# plus the owners it resolves and the note links it follows.
+OBJECTS = (*IMPORTED, "ContentNote", "User", "Group", "CurrencyType")
 API = "/services/data/v62.0"
 MUTATION = {"object": "*", "change": 0.05, "add": 0.01, "delete": 0.01, "seed": 3}
 FROZEN_CLOCK = 1767225600  # 2026-01-01T00:00:00Z: mutation stamps are the same every run

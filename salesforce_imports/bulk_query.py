@@ -63,13 +63,6 @@ class BadResultPage(SalesforceBadAnswer):
         super().__init__(message, transient=False)
 
 
-def records_from_csv(text: str, sobject: str) -> list[dict]:
-    """Bulk CSV rows as REST-shaped records: an empty cell is null (Bulk 2.0 writes nulls as
-    empty), values stay text (the mapping parses text as it does JSON values), relationship
-    columns keep their dotted names (the mapping's reader reads both forms)."""
-    return [record for batch in record_batches(text, sobject, 1 << 30) for record in batch]
-
-
 @contextlib.contextmanager
 def _csv_rows(source: str | IO[bytes]):
     """csv rows of a page held as text (tests) or as a UTF-8 file (downloads), decoded as
@@ -86,19 +79,30 @@ def _csv_rows(source: str | IO[bytes]):
         text.detach()  # the file stays open: the page is read twice (checked, then imported)
 
 
-def record_batches(source: str | IO[bytes], sobject: str, size: int) -> Iterator[list[dict]]:
-    """The page's records, `size` at a time (as dicts they take several times the memory of
-    their CSV)."""
-    with _csv_rows(source) as reader:
-        header = next(reader, None)
-        if header is None:
-            return
-        attributes = {"type": sobject}
-        width = len(header)
-        batch = []
+def _header_and_rows(reader) -> tuple[list[str], Iterator[list[str]]]:
+    """The header, and the rows after it, each checked as wide as the header (ValueError)."""
+    header = next(reader, None) or []
+    width = len(header)
+
+    def rows():
         for row in reader:
             if len(row) != width:
                 raise ValueError(f"a row has {len(row)} columns, the header {width}")
+            yield row
+
+    return header, rows()
+
+
+def record_batches(source: str | IO[bytes], sobject: str, size: int) -> Iterator[list[dict]]:
+    """The page's records as REST-shaped records, `size` at a time (as dicts they take several
+    times the memory of their CSV): an empty cell is null (Bulk 2.0 writes nulls as empty),
+    values stay text (the mapping parses text as it does JSON values), relationship columns
+    keep their dotted names (the mapping's reader reads both forms)."""
+    with _csv_rows(source) as reader:
+        header, rows = _header_and_rows(reader)
+        attributes = {"type": sobject}
+        batch = []
+        for row in rows:
             record = {name: (value if value != "" else None) for name, value in zip(header, row, strict=True)}
             record["attributes"] = attributes
             batch.append(record)
@@ -110,19 +114,12 @@ def record_batches(source: str | IO[bytes], sobject: str, size: int) -> Iterator
 
 
 def counted_rows(source: str | IO[bytes]) -> int:
-    """Rows after the header, each as wide as the header: ValueError (or csv.Error) when the
-    page is cut off or malformed. Checked whole before any of its records is written, so a
-    page fetched again never half-repeats one already written."""
+    """Rows after the header: ValueError (or csv.Error) when the page is cut off or malformed.
+    Checked whole before any of its records is written, so a page fetched again never
+    half-repeats one already written."""
     with _csv_rows(source) as reader:
-        header = next(reader, None)
-        if header is None:
-            return 0
-        width, rows = len(header), 0
-        for row in reader:
-            if len(row) != width:
-                raise ValueError(f"a row has {len(row)} columns, the header {width}")
-            rows += 1
-        return rows
+        _header, rows = _header_and_rows(reader)
+        return sum(1 for _row in rows)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..mapping import sobject_of_id
 from ..mapping.base import Converted, ObjectMapping
 from ..mapping.custom import CustomField
 from ..models import ImportedRecord, ImportJob, ImportProblem, PendingLink, Severity
-from . import updates
+from . import lookups, updates
 from .bulk import RowWriter
 from .links import resolve_custom_lookups
 from .owners import OwnerDirectory
@@ -184,12 +184,7 @@ class BatchImporter:
 
     def _skip_known_and_convert(self, records: list[dict], tally: Tally) -> list[Pending]:
         ids = [r.get("Id") for r in records if r.get("Id")]
-        known = {
-            sf_id: (object_id, outcome, synced_at)
-            for sf_id, object_id, outcome, synced_at in ImportedRecord.objects.filter(
-                salesforce_object_type=self.mapping.sobject, salesforce_id__any=ids
-            ).values_list("salesforce_id", "object_id", "outcome", "synced_at")
-        }
+        known = lookups.links(self.mapping.sobject, ids)
         seen = set(known)
         if self.fetch_more is not None:  # only for records not imported before: no wasted calls
             self.fetch_more([r for r in records if r.get("Id") and r["Id"] not in seen])
@@ -226,16 +221,11 @@ class BatchImporter:
         for p in pending:
             for target, sf_id in p.converted.references.values():
                 wanted[target].add(sf_id)
-        resolved = {}
-        for target, sf_ids in wanted.items():
-            rows = ImportedRecord.objects.filter(
-                salesforce_object_type=target, salesforce_id__any=sf_ids
-            ).values_list("salesforce_id", "object_id")
-            resolved.update({(target, sf_id): object_id for sf_id, object_id in rows})
+        resolved = {target: lookups.imported(target, sf_ids) for target, sf_ids in wanted.items()}
         for p in pending:
             missing = []
             for crm_fk, (target, sf_id) in p.converted.references.items():
-                object_id = resolved.get((target, sf_id))
+                object_id = resolved[target].get(sf_id)
                 sf_field = self.sf_field_of_fk.get(crm_fk, crm_fk)
                 if object_id is not None:
                     p.values[f"{crm_fk}_id"] = object_id
@@ -269,11 +259,7 @@ class BatchImporter:
             rows = self.model.objects.filter(**{f"{key.field}__any": keys})
         existing = {key.normalize(value): pk for pk, value in rows.values_list("pk", key.field)}
         # CRM rows already linked to some Salesforce record belong to that record.
-        owner = dict(
-            ImportedRecord.objects.filter(
-                content_type=self.content_type, object_id__any=existing.values()
-            ).values_list("object_id", "salesforce_id")
-        )
+        owner = lookups.owners(self.content_type.pk, existing.values())
         claimed: dict[str, str] = {}  # key -> Salesforce Id that took it in this batch
         for p, k in keyed:
             crm_pk = existing.get(k)

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from ..mapping import sobject_of_id
 from ..models import ImportedRecord, PendingLink, Severity
+from . import lookups
 
 CHUNK = 2000
 
@@ -26,11 +27,7 @@ def resolve_custom_lookups(pending) -> None:
     wanted = {sf_id for p in pending for _api, sf_id in p.converted.custom_lookups}
     if not wanted:
         return
-    found = dict(
-        ImportedRecord.objects.filter(salesforce_id__any=list(wanted)).values_list(
-            "salesforce_id", "object_id"
-        )
-    )
+    found = lookups.imported(None, wanted)
     for p in pending:
         custom = p.values.get("custom_fields") or {}
         for api_name, sf_id in p.converted.custom_lookups:

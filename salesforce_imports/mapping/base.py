@@ -141,7 +141,24 @@ class ObjectMapping:
         object.__setattr__(self, "has_owner", has_owner)
         object.__setattr__(self, "audit_fields", tuple(name for name in audit if name not in read))
         object.__setattr__(self, "_targets", targets)
-        object.__setattr__(self, "_rows_and_targets", tuple((row, targets[row.crm]) for row in self.fields))
+        # Each row as a plain tuple, unpacked in the loop that runs for every field of every
+        # record: cheaper than reading five attributes of a FieldMap each time.
+        object.__setattr__(
+            self,
+            "_steps",
+            tuple(
+                (
+                    row.sf,
+                    (row.sf, *row.also) if row.also else None,
+                    row.convert,
+                    targets[row.crm],
+                    row.required,
+                    row.crm,
+                    row,
+                )
+                for row in self.fields
+            ),
+        )
         # The picklist table behind each row that has one: an admin's value mapping applies first.
         picklists = {}
         for row in self.fields:
@@ -178,32 +195,37 @@ class ObjectMapping:
 
     def _convert(self, record: dict, custom_fields: tuple, overrides: dict | None) -> Converted:
         get = _reader(record)
+        exact = record.get  # most fields are there by their exact name: no closure call for them
         result = Converted()
         problems = result.problems
+        values = result.values
         warnings: list[str] = []  # reused across fields: this loop runs for every record
         warn = warnings.append
-        for row, target in self._rows_and_targets:
-            raw = get(row.sf) if not row.also else tuple(get(name) for name in (row.sf, *row.also))
-            if overrides and row.sf in overrides and self._override(row, raw, overrides[row.sf], result):
+        for sf, names, convert, target, required, crm, row in self._steps:
+            if names is None:
+                raw = exact(sf, _MISSING)
+                if raw is _MISSING:
+                    raw = get(sf)
+            else:
+                raw = tuple(get(name) for name in names)
+            if overrides and sf in overrides and self._override(row, raw, overrides[sf], result):
                 continue
             try:
-                value = row.convert(raw, target, warn)
+                value = convert(raw, target, warn)
             except Invalid as exc:
-                problems.append(Problem(row.sf, str(exc), ERROR))
+                problems.append(Problem(sf, str(exc), ERROR))
                 warnings.clear()
                 continue
             if warnings:
-                problems.extend(Problem(row.sf, message, WARNING) for message in warnings)
+                problems.extend(Problem(sf, message, WARNING) for message in warnings)
                 result.unknown.extend(
-                    (row.sf, m.value, m.mapped_to) for m in warnings if isinstance(m, UnknownValue)
+                    (sf, m.value, m.mapped_to) for m in warnings if isinstance(m, UnknownValue)
                 )
                 warnings.clear()
-            if row.required and (value is None or value == ""):
-                problems.append(
-                    Problem(row.sf, f"{row.sf} is required but empty; the record is not imported", ERROR)
-                )
+            if required and (value is None or value == ""):
+                problems.append(Problem(sf, f"{sf} is required but empty; the record is not imported", ERROR))
                 continue
-            result.values[row.crm] = value
+            values[crm] = value
         for sf, crm, target in self.references:
             raw = get(sf)
             if isinstance(raw, str) and raw.strip():
@@ -278,9 +300,11 @@ class ObjectMapping:
             )
 
     def _audit(self, get, result: Converted) -> None:
-        owner, creator, created = get("OwnerId"), get("CreatedById"), get("CreatedDate")
-        if self.has_owner and isinstance(owner, str):
-            result.owner_id = owner.strip()
+        creator, created = get("CreatedById"), get("CreatedDate")
+        if self.has_owner:  # line items have no OwnerId: not looked for (a miss is a slow read)
+            owner = get("OwnerId")
+            if isinstance(owner, str):
+                result.owner_id = owner.strip()
         if isinstance(creator, str):
             result.creator_id = creator.strip()
         if created is not None and created != "":
@@ -314,21 +338,43 @@ def _looks_like_an_id(value) -> bool:
     )
 
 
+_MISSING = object()
+# A record's keys -> {lower-cased key: key}, for the case-insensitive read of a field a record
+# lacks by its exact name. The records of one query share their keys, so this is worked out
+# once per query shape instead of lower-casing every key of every such record.
+_KEYS_BY_SHAPE: dict[tuple, dict[str, str]] = {}
+_MAX_SHAPES = 256
+
+
+def _lowered_keys(record: dict) -> dict[str, str]:
+    shape = tuple(record)
+    keys = _KEYS_BY_SHAPE.get(shape)
+    if keys is None:
+        keys = {key.lower(): key for key in shape if isinstance(key, str)}
+        if len(_KEYS_BY_SHAPE) < _MAX_SHAPES:
+            _KEYS_BY_SHAPE[shape] = keys
+    return keys
+
+
 def _reader(record: dict):
     """Field access by exact name, then case-insensitively (the API's field names are; some
     exports lower-case them). A missing key is null. A relationship field (`Product2.Name`)
     is a nested object in REST JSON and a dotted column in Bulk CSV: both are read."""
-    lowered = None
 
     def get(name):
-        nonlocal lowered
-        if name in record:
-            return record[name]
-        if lowered is None:
-            lowered = {key.lower(): value for key, value in record.items() if isinstance(key, str)}
-        key = name.lower()
-        if key in lowered or "." not in name:
-            return lowered.get(key)
+        value = record.get(name, _MISSING)
+        if value is not _MISSING:
+            return value
+        if "." in name:
+            parent, _, rest = name.partition(".")
+            nested = record.get(parent, _MISSING)  # REST JSON's nested parent, by its exact name
+            if isinstance(nested, dict):
+                return _reader(nested)(rest)
+        key = _lowered_keys(record).get(name.lower())
+        if key is not None:
+            return record[key]
+        if "." not in name:
+            return None
         parent, _, rest = name.partition(".")
         nested = get(parent)
         return _reader(nested)(rest) if isinstance(nested, dict) else None

@@ -58,7 +58,8 @@ _JOINERS = frozenset("\u200d\ufe0e\ufe0f")
 
 
 def _storable(value: str, warn) -> str:
-    if _UNSTORABLE.search(value):
+    # ASCII text can only hold NUL (checked without the regex: this runs for every text value).
+    if ("\x00" in value) if value.isascii() else _UNSTORABLE.search(value):
         value = _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
         warn(f"{shown(value)} held NUL characters or unpaired surrogates, which cannot be stored; removed")
     return value
@@ -78,9 +79,15 @@ def truncate(value: str, limit: int) -> str:
 
 def text(raw, field, warn) -> str:
     """Text: stripped, unicode kept as is, cut to the column with a warning."""
-    if is_null(raw):
+    if raw.__class__ is str:  # nearly always (REST JSON and Bulk CSV alike): stripped once
+        value = raw.strip()
+        if not value:
+            return ""
+    elif raw is None:
         return ""
-    value = _storable(as_string(raw), warn)
+    else:
+        value = as_string(raw)
+    value = _storable(value, warn)
     limit = field.max_length
     if limit and len(value) > limit:
         warn(f"{shown(value)} has {len(value)} characters, more than the CRM's {limit}; truncated")
@@ -259,12 +266,38 @@ def parse_number(raw) -> Decimal:
     raise Invalid(f"{shown(raw)} is not a number; the record is not imported")
 
 
-@functools.cache
+# Worked out once per model field, keyed by id(): hashing a Django field (what functools.cache
+# would do) costs more than the conversion itself. Each entry holds its field, so no other
+# object can take that id while the entry lives.
+_PER_FIELD: dict[tuple[str, int], tuple] = {}
+
+
 def _limits(field):
     """The (min, max) the CRM enforces on a number field, from its validators."""
-    lows = [v.limit_value for v in field.validators if isinstance(v, MinValueValidator)]
-    highs = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]
-    return (max(lows) if lows else None), (min(highs) if highs else None)
+    entry = _PER_FIELD.get(("limits", id(field)))
+    if entry is None:
+        lows = [v.limit_value for v in field.validators if isinstance(v, MinValueValidator)]
+        highs = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]
+        entry = _PER_FIELD[("limits", id(field))] = (
+            field,
+            max(lows) if lows else None,
+            min(highs) if highs else None,
+        )
+    return entry[1], entry[2]
+
+
+def _decimal_column(field):
+    """(integer digits, quantum, rounding context) of a decimal column."""
+    entry = _PER_FIELD.get(("decimal", id(field)))
+    if entry is None:
+        places = field.decimal_places
+        entry = _PER_FIELD[("decimal", id(field))] = (
+            field,
+            field.max_digits - places,
+            Decimal(1).scaleb(-places),
+            Context(prec=field.max_digits + 1),
+        )
+    return entry[1], entry[2], entry[3]
 
 
 def _in_range(value, field, raw):
@@ -276,21 +309,23 @@ def _in_range(value, field, raw):
     return value
 
 
+def _too_big(raw, whole_digits: int) -> Invalid:
+    return Invalid(
+        f"{shown(raw)} does not fit the CRM's {whole_digits} integer digits; the record is not imported"
+    )
+
+
 def decimal(raw, field, warn) -> Decimal | None:
     """Rounded half-up to the column's decimal places; an integer part too long is an error."""
     if is_null(raw):
         return None if field.null else Decimal(field.get_default())
     value = parse_number(raw)
-    whole_digits = field.max_digits - field.decimal_places
-    too_big = Invalid(
-        f"{shown(raw)} does not fit the CRM's {whole_digits} integer digits; the record is not imported"
-    )
+    whole_digits, quantum, context = _decimal_column(field)
     if value and value.adjusted() >= whole_digits:
-        raise too_big
-    context = Context(prec=field.max_digits + 1)
-    value = value.quantize(Decimal(1).scaleb(-field.decimal_places), ROUND_HALF_UP, context)
+        raise _too_big(raw, whole_digits)
+    value = value.quantize(quantum, ROUND_HALF_UP, context)
     if value and value.adjusted() >= whole_digits:  # 99.995 rounds up to 100.00
-        raise too_big
+        raise _too_big(raw, whole_digits)
     if not value:
         value = abs(value)  # "-0.00" -> "0.00"
     return _in_range(value, field, raw)

@@ -87,6 +87,25 @@ def test_field_names_match_case_insensitively():
     assert converted.values["name"] == "lower" and converted.values["country"] == "DE"
 
 
+def test_records_of_one_shape_read_case_insensitively_each_get_their_own_values():
+    # The reader remembers a query shape's lower-cased keys, never a record's values.
+    first = mapping_for("Account").convert({"name": "First", "billingcountry": "Deutschland"})
+    second = mapping_for("Account").convert({"name": "Second", "billingcountry": "France"})
+    assert (first.values["name"], first.values["country"]) == ("First", "DE")
+    assert (second.values["name"], second.values["country"]) == ("Second", "FR")
+
+
+def test_relationship_field_read_nested_flat_and_in_other_case():
+    line = mapping_for("OpportunityLineItem")
+    for record in (
+        {"Product2": {"Name": "Nested"}},
+        {"Product2.Name": "Nested"},
+        {"product2": {"name": "Nested"}},
+        {"PRODUCT2.NAME": "Nested"},
+    ):
+        assert line.convert({**record, "OpportunityId": "006000000000001AAA"}).values["name"] == "Nested"
+
+
 def test_account_without_name_is_an_error():
     converted = mapping_for("Account").convert({**ACCOUNT_JSON, "Name": "   "})
     assert not converted.ok and ("Name", "error") in problems(converted)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from json.encoder import c_make_encoder, encode_basestring
 
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder as DRFJSONEncoder
@@ -28,8 +29,13 @@ def _mark(value: Decimal) -> str:
     return f"{_MARK}{value}"
 
 
+def _digits(match: re.Match) -> str:
+    return match[1]
+
+
 def _unmark(text: str) -> str:
-    return _MARKED.sub(r"\1", text) if "\\u0000decimal:" in text else text
+    # A function, not the template r"\1": re expands a template in Python on every call.
+    return _MARKED.sub(_digits, text) if "\\u0000decimal:" in text else text
 
 
 class ExactJSONEncoder(DRFJSONEncoder):
@@ -52,8 +58,24 @@ class ExactJSONDecoder(json.JSONDecoder):
         super().__init__(*args, **kwargs)
 
 
+_COMPACT = ExactJSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# json.dumps builds an encoder, and the encoder its C scanner, on every call: several times the
+# cost of encoding a small object such as a record's custom fields, which the importer writes
+# one by one. The C scanner is built once here with the very arguments JSONEncoder.iterencode
+# gives it, less circular-reference markers (the importer's values are trees, and markers left
+# behind by a failed call would taint the next): the same text, without the per-call set-up.
+_encode_compact = (
+    c_make_encoder(None, _COMPACT.default, encode_basestring, None, ":", ",", False, False, True)
+    if c_make_encoder is not None
+    else None
+)
+
+
 def dumps(value) -> str:
-    return json.dumps(value, cls=ExactJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, not ASCII-escaped, Decimals as exact numbers."""
+    if _encode_compact is None:  # a Python without json's C accelerator
+        return _COMPACT.encode(value)
+    return _unmark("".join(_encode_compact(value, 0)))
 
 
 class ExactJSONRenderer(JSONRenderer):

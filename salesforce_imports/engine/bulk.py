@@ -10,12 +10,21 @@ preparation, which dominate `bulk_create` for thousands of rows. Elsewhere: bulk
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import AutoField, BigAutoField, JSONField, Model, SmallAutoField
+from django.db.models import (
+    NOT_PROVIDED,
+    AutoField,
+    BigAutoField,
+    ForeignKey,
+    JSONField,
+    Model,
+    SmallAutoField,
+)
 from django.utils import timezone
 
 from common import exact_json
 
 _MISSING = object()
+_NOW = object()
 _AUTO = (AutoField, BigAutoField, SmallAutoField)
 
 
@@ -26,25 +35,29 @@ class RowWriter:
         self.fields = [f for f in model._meta.concrete_fields if not isinstance(f, _AUTO)]
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         self.stage = connection.ops.quote_name(f"stage_{self.table}")
+        self.attnames = [f.attname for f in self.fields]
+        # What a row lacking a column gets, as Field.get_default would give it: most defaults
+        # are constants, looked up with the value itself; the others are made per row.
+        self.defaults = [_constant_default(f) for f in self.fields]
+        self.made_defaults = [
+            (i, f.get_default) for i, f in enumerate(self.fields) if self.defaults[i] is _MISSING
+        ]
+        self.json_columns = [i for i, f in enumerate(self.fields) if isinstance(f, JSONField)]
 
     def encode(self, rows: list[dict]) -> list[tuple]:
         """The rows as value tuples in column order, defaults filled in (for COPY)."""
         now = timezone.now()
-        fill = []
-        for field in self.fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                fill.append((field.attname, lambda now=now: now))
-            else:
-                fill.append((field.attname, field.get_default))
-        as_json = {i: _json_dumper(f) for i, f in enumerate(self.fields) if isinstance(f, JSONField)}
+        defaults = [now if default is _NOW else default for default in self.defaults]
+        attnames, made, as_json = self.attnames, self.made_defaults, self.json_columns
         encoded = []
         for row in rows:
-            values = []
-            for attname, default in fill:
-                value = row.get(attname, _MISSING)
-                values.append(default() if value is _MISSING else value)
-            for i, dumps in as_json.items():
-                values[i] = dumps(values[i])
+            values = list(map(row.get, attnames, defaults))
+            for i, make in made:
+                if values[i] is _MISSING:
+                    values[i] = make()
+            for i in as_json:
+                if values[i] is not None:  # None stays SQL NULL
+                    values[i] = exact_json.dumps(values[i])  # COPY takes JSON as text; Decimals stay exact
             encoded.append(tuple(values))
         return encoded
 
@@ -74,10 +87,14 @@ class RowWriter:
             cursor.execute(f"TRUNCATE {self.stage}")
 
 
-def _json_dumper(field: JSONField):
-    """COPY takes a JSON column as its text; None stays SQL NULL; Decimals stay exact."""
-
-    def dumps(value):
-        return None if value is None else exact_json.dumps(value)
-
-    return dumps
+def _constant_default(field):
+    """The field's default when it is one value for every row (`_NOW`: the moment of encoding,
+    for auto_now); `_MISSING` when it must be made per row (a callable, a related default,
+    a database default)."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return _NOW
+    if not field.has_default():
+        return field.get_default() if field.db_default is NOT_PROVIDED else _MISSING
+    if callable(field.default) or isinstance(field, ForeignKey):
+        return _MISSING
+    return field.default

@@ -10,7 +10,7 @@ most this batch.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -29,6 +29,7 @@ from .bulk import RowWriter
 from .links import resolve_custom_lookups
 from .owners import OwnerDirectory
 from .tally import Tally
+from .writer import BATCHES_IN_FLIGHT
 
 
 @dataclass
@@ -117,9 +118,10 @@ class BatchImporter:
         self.pending_links_writer = RowWriter(PendingLink)
         self.created_by_id = job.started_by.user_id if job.started_by_id else None
 
-        # Natural keys taken by the batch being written while the next one is prepared:
-        # not in the database yet, but already spoken for.
+        # Natural keys taken by the batches being written while the next one is prepared
+        # (writer.BATCHES_IN_FLIGHT of them): not in the database yet, but already spoken for.
         self.in_flight_keys: dict[str, str] = {}
+        self._keys_in_flight: deque[dict[str, str]] = deque(maxlen=BATCHES_IN_FLIGHT)
 
     def problem(self, sf_id: str, field_name: str, message: str, severity: str) -> dict:
         return {
@@ -141,7 +143,8 @@ class BatchImporter:
         resolve_custom_lookups(pending)
         updates.mark_both_sides(self.model, pending)
         if self.mapping.natural_key:
-            self.in_flight_keys = self._apply_natural_key(pending)
+            self._keys_in_flight.append(self._apply_natural_key(pending))
+            self.in_flight_keys = {k: v for keys in self._keys_in_flight for k, v in keys.items()}
         plan = Plan(pending, converted, last_id=(records[-1].get("Id") or "") if records else "")
         new = [p for p in pending if p.error is None and p.matched_to is None and p.update_of is None]
         for p, key in zip(new, uuid7_many(len(new)), strict=True):
@@ -222,17 +225,19 @@ class BatchImporter:
             for target, sf_id in p.converted.references.values():
                 wanted[target].add(sf_id)
         resolved = {target: lookups.imported(target, sf_ids) for target, sf_ids in wanted.items()}
+        self_references, parent_field = self.mapping.self_references, self.mapping.parent_field
         for p in pending:
             missing = []
             for crm_fk, (target, sf_id) in p.converted.references.items():
                 object_id = resolved[target].get(sf_id)
-                sf_field = self.sf_field_of_fk.get(crm_fk, crm_fk)
                 if object_id is not None:
                     p.values[f"{crm_fk}_id"] = object_id
-                elif crm_fk in self.mapping.self_references:
+                    continue
+                sf_field = self.sf_field_of_fk.get(crm_fk, crm_fk)
+                if crm_fk in self_references:
                     # A parent later in Id order (or in this very batch): linked at the job's end.
                     p.deferred.append((crm_fk, sf_field, sf_id, target))
-                elif crm_fk == self.mapping.parent_field:
+                elif crm_fk == parent_field:
                     p.error = (
                         sf_field,
                         f"Its parent {target} {sf_id} was not imported, so it has nowhere to go.",
@@ -308,13 +313,22 @@ class BatchImporter:
         base = plan.converted
         tally = Tally(skipped=base.skipped, errors=base.errors, problems=list(base.problems))
         links, pending_links = [], []
+        link_of = {
+            "org_id": self.job.org_id,
+            "salesforce_object_type": self.mapping.sobject,
+            "content_type_id": self.content_type.pk,
+            "import_job_id": self.job.pk,
+        }
+        imported, matched = ImportedRecord.Outcome.IMPORTED, ImportedRecord.Outcome.MATCHED
         for p in plan.pending:
+            converted = p.converted
             if p.error is not None:
                 tally.errors += 1
                 tally.problems.append(self.problem(p.sf_id, p.error[0], p.error[1], Severity.ERROR))
                 continue
-            tally.problems.extend(self.problem(p.sf_id, f, m, Severity.WARNING) for f, m in p.warnings)
-            for unknown in p.converted.unknown:
+            if p.warnings:
+                tally.problems.extend(self.problem(p.sf_id, f, m, Severity.WARNING) for f, m in p.warnings)
+            for unknown in converted.unknown:
                 tally.unknown_values[unknown] += 1
             if p.update_of is not None:
                 if p.both_sides:
@@ -322,29 +336,26 @@ class BatchImporter:
                     tally.problems.append(self.problem(p.sf_id, "", updates.BOTH_SIDES, Severity.WARNING))
                 else:
                     tally.updated += 1
-                    pending_links.extend(self._pending_links(p))
+                    pending_links += self._pending_links(p)
                 continue
             if p.matched_to is not None:
                 tally.matched += 1
-                object_id, outcome = p.matched_to, ImportedRecord.Outcome.MATCHED
+                object_id, outcome, synced_at = p.matched_to, matched, None
             else:
                 tally.imported += 1
-                object_id, outcome = p.created_pk, ImportedRecord.Outcome.IMPORTED
-                owner = p.converted.owner_id
+                object_id, outcome, synced_at = p.created_pk, imported, plan.stamp
+                owner = converted.owner_id
                 if owner and self.mapping.has_owner and self.owners.member(owner) is None:
                     tally.unmatched_owners[owner] += 1
-                pending_links.extend(self._pending_links(p))
+                pending_links += self._pending_links(p)
             links.append(
                 {
-                    "org_id": self.job.org_id,
+                    **link_of,
                     "salesforce_id": p.sf_id,
-                    "salesforce_object_type": self.mapping.sobject,
-                    "content_type_id": self.content_type.pk,
                     "object_id": object_id,
                     "outcome": outcome,
-                    "salesforce_owner_id": p.converted.owner_id[:18],
-                    "synced_at": plan.stamp if outcome == ImportedRecord.Outcome.IMPORTED else None,
-                    "import_job_id": self.job.pk,
+                    "salesforce_owner_id": converted.owner_id[:18],
+                    "synced_at": synced_at,
                 }
             )
         plan.tally, plan.links, plan.pending_links = tally, links, pending_links
@@ -353,19 +364,23 @@ class BatchImporter:
         plan.pending_link_values = self.pending_links_writer.encode(pending_links)
 
     def _pending_links(self, p: Pending) -> list[dict]:
-        deferred = list(p.deferred)
-        deferred += [
-            (f"custom_fields.{api}", api, sf_id, sobject_of_id(sf_id) or "")
-            for api, sf_id in p.converted.unresolved_lookups
+        unresolved = p.converted.unresolved_lookups
+        if not p.deferred and not unresolved:  # most records: every link resolved
+            return []
+        deferred = p.deferred + [
+            (f"custom_fields.{api}", api, sf_id, sobject_of_id(sf_id) or "") for api, sf_id in unresolved
         ]
+        link_of = {
+            "org_id": self.job.org_id,
+            "job_id": self.job.pk,
+            "content_type_id": self.content_type.pk,
+            "object_id": p.created_pk or p.update_of,
+            "salesforce_object_type": self.mapping.sobject,
+            "salesforce_id": p.sf_id,
+        }
         return [
             {
-                "org_id": self.job.org_id,
-                "job_id": self.job.pk,
-                "content_type_id": self.content_type.pk,
-                "object_id": p.created_pk or p.update_of,
-                "salesforce_object_type": self.mapping.sobject,
-                "salesforce_id": p.sf_id,
+                **link_of,
                 "field": crm_field,
                 "salesforce_field": sf_field[:80],
                 "target_salesforce_id": target[:18],

@@ -35,7 +35,9 @@ def link(org, sf_id, object_type="Account", outcome=ImportedRecord.Outcome.IMPOR
 
 def orm_links(object_type, sf_ids):
     rows = ImportedRecord.objects.filter(salesforce_object_type=object_type, salesforce_id__any=sf_ids)
-    return {sf_id: rest for sf_id, *rest in rows.values_list("salesforce_id", "object_id", "outcome", "synced_at")}
+    return {
+        sf_id: rest for sf_id, *rest in rows.values_list("salesforce_id", "object_id", "outcome", "synced_at")
+    }
 
 
 @pytest.fixture
@@ -44,7 +46,10 @@ def acme(admin_profile):
 
 
 def test_ids_of_letters_and_digits_travel_as_one_quoted_array_literal():
-    assert lookups.id_array(PLAIN_IDS) == '{"001000000000001AAA","001000000000002AAA","003000000000001AAA","NULL"}'
+    assert (
+        lookups.id_array(PLAIN_IDS)
+        == '{"001000000000001AAA","001000000000002AAA","003000000000001AAA","NULL"}'
+    )
     # Anything else goes to psycopg as a list, quoted element by element.
     assert lookups.id_array(["001000000000001AAA", 'a"b']) == ["001000000000001AAA", 'a"b']
     assert lookups.id_array(["001", 7]) == ["001", "7"]  # as the CharField would send it
@@ -78,7 +83,9 @@ def test_the_fallback_elsewhere_is_the_orm_query(acme, monkeypatch):
         monkeypatch.setattr(connection, "vendor", "sqlite")  # the ORM's query, run here
         assert lookups.links("Account", PLAIN_IDS) == raw
         assert lookups.imported(None, PLAIN_IDS) == {"001000000000001AAA": made.object_id}
-        assert lookups.owners(made.content_type_id, [made.object_id]) == {made.object_id: "001000000000001AAA"}
+        assert lookups.owners(made.content_type_id, [made.object_id]) == {
+            made.object_id: "001000000000001AAA"
+        }
 
 
 def test_a_lookup_sees_its_own_org_only(acme, other_admin_profile):
@@ -102,5 +109,7 @@ def test_row_level_security_still_guards_the_raw_statement(acme, other_admin_pro
     with org_context(acme.pk):
         link(acme, "001000000000001AAA")
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('app.current_org', %s, false)", [str(other_admin_profile.org_id)])
+            cursor.execute(
+                "SELECT set_config('app.current_org', %s, false)", [str(other_admin_profile.org_id)]
+            )
         assert lookups.imported("Account", ["001000000000001AAA"]) == {}

@@ -18,7 +18,6 @@ Results for a Query Job).
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import csv
 import io
 import json
@@ -26,19 +25,17 @@ import logging
 import re
 import tempfile
 import time
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO
 from urllib.parse import urlencode
 
 import requests
-from django import db
 from django.conf import settings
 from simple_salesforce.exceptions import SalesforceError
 
 from .answers import SalesforceBadAnswer
+from .bulk_downloads import ResultFeed
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +143,7 @@ class BulkQuery:
         self.soql = soql
         self.operation = "queryAll" if query_all else "query"
         self.job_id: str | None = None
+        self.feed: ResultFeed | None = None
 
     # -- the job ------------------------------------------------------------------------------
     def _url(self, sf, path: str = "") -> str:
@@ -183,12 +181,28 @@ class BulkQuery:
                 reason = info.get("errorMessage") or state
                 raise BulkUnavailable(f"The Bulk API job for {self.sobject} ended {state}: {reason}")
             if time.monotonic() > deadline:
-                self.abort()
+                self._abort_at_salesforce()
                 raise BulkUnavailable(f"The Bulk API job for {self.sobject} did not complete in time")
-            time.sleep(delay)
+            if self.feed is not None and self.feed.stopped.wait(delay):
+                raise BulkUnavailable(f"The Bulk API job for {self.sobject} was left: the import stopped")
+            if self.feed is None:
+                time.sleep(delay)
             delay = min(delay * 1.5, 5.0)  # a big job takes minutes: ask less often as it runs
 
+    def read_ahead(self) -> ResultFeed:
+        """Start polling, listing and downloading this job's first pages in the background
+        (once); the feed hands them out in order when the engine gets to this object."""
+        if self.feed is None:
+            self.feed = ResultFeed(self, settings.SALESFORCE_BULK_DOWNLOADS)
+        return self.feed.start()
+
     def abort(self) -> None:
+        """Stop reading ahead and abort the job at Salesforce (an import that stops early)."""
+        if self.feed is not None:
+            self.feed.close()
+        self._abort_at_salesforce()
+
+    def _abort_at_salesforce(self) -> None:
         if self.job_id is None:
             return
         body = json.dumps({"state": ABORTED})
@@ -310,63 +324,33 @@ class BulkQuery:
 
 
 def bulk_pages(
-    client, sobject: str, soql: str, query_all: bool = False, job: BulkQuery | None = None
+    client, sobject: str, soql: str, query_all: bool = False, job: BulkQuery | None = None, then=None
 ) -> Iterator[list[dict]]:
     """The query's records in order, a batch (SALESFORCE_BATCH_SIZE) at a time, with up to
     SALESFORCE_BULK_DOWNLOADS result pages downloading at once while the caller writes the
-    earlier ones (memory: that many pages of CSV text, and one batch of records).
-    `job`: one created earlier for this query (requested ahead), else one is created now."""
+    earlier ones (bulk_downloads.ResultFeed). `job`: one created earlier for this query
+    (requested ahead, perhaps already reading ahead), else one is created now. `then`: called
+    once every page is downloading (to start on the next object's pages)."""
     if job is None:
         job = BulkQuery(client, sobject, soql, query_all)
         job.create()
-    info = job.wait()
-    expected = info.get("numberRecordsProcessed")
+    feed = job.read_ahead()
+    if then is not None:
+        feed.when_all_requested(then)
     handed_out = 0
-    downloads = max(1, settings.SALESFORCE_BULK_DOWNLOADS)
-    pending: deque[Future] = deque()
-    pages = job.result_pages()
-    pool = ThreadPoolExecutor(max_workers=downloads, thread_name_prefix="bulk-download")
-
-    def fetch(path):
-        try:
-            return job.download(path)
-        finally:
-            db.connections.close_all()  # a token refresh in this thread opened one
-
-    context = contextvars.copy_context()  # the org context, for token refreshes
     try:
-        exhausted = False
-        while True:
-            while not exhausted and len(pending) < downloads:
-                page = next(pages, None)
-                if page is None:
-                    exhausted = True
-                elif isinstance(page, ResultPage):  # the locator chain downloaded it already
-                    ready: Future = Future()
-                    ready.set_result(page)
-                    pending.append(ready)
-                    break
-                else:
-                    pending.append(pool.submit(context.copy().run, fetch, page))
-            if not pending:
-                # The job says how many rows it selected: pages that stop short of that (a
-                # listing or a locator chain that ended early) fail the job, never pass.
-                if isinstance(expected, int) and handed_out != expected:
-                    raise BadResultPage(
-                        f"The Bulk API job for {sobject} selected {expected} records but its result "
-                        f"pages held {handed_out}"
-                    )
-                return
-            page = pending.popleft().result()
+        for page in feed.pages():
             handed_out += page.rows
             yield from page.batches(sobject, settings.SALESFORCE_BATCH_SIZE)
+        # The job says how many rows it selected: pages that stop short of that (a listing
+        # or a locator chain that ended early) fail the job, never pass.
+        if feed.selected is not None and handed_out != feed.selected:
+            raise BadResultPage(
+                f"The Bulk API job for {sobject} selected {feed.selected} records but its result "
+                f"pages held {handed_out}"
+            )
     finally:
-        for future in pending:
-            future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
-        for future in pending:  # downloaded but never imported (a cancel, an error)
-            if future.done() and not future.cancelled() and future.exception() is None:
-                future.result().file.close()
+        feed.close()
 
 
 def _message(exc: SalesforceError) -> str:

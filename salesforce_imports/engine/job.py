@@ -15,7 +15,7 @@ from ..client import QueryLocatorLost, SalesforceClient
 from ..mapping import IMPORT_ORDER, mapping_for
 from ..models import ImportJob, JobMode, Severity
 from ..value_mappings import overrides_for
-from . import chunks, counters, delta, links
+from . import chunks, counters, delta, links, start_calls
 from .batch import BatchImporter, Plan
 from .collector import fewer_collections
 from .custom_fields import custom_fields_of, store_definitions
@@ -91,6 +91,7 @@ class JobRunner:
             self.job.progress.setdefault(sobject, empty_progress())
         self.deltas = delta.plans(self.job, sobjects)
         self._count_all(sobjects)
+        start_calls.describe_all(self, sobjects)  # each type's select list, worked out at its turn
         self._read_owners(warn=first_run)  # users are org metadata, kept even by a preview
         if not self.preview:
             self._run(sobjects)
@@ -104,8 +105,8 @@ class JobRunner:
             self.ledger.close()
 
     def _run(self, sobjects: list[str]) -> None:
-        self.source.request_ahead(sobjects)
         try:
+            self.source.request_ahead(sobjects)  # inside: what it started is stopped on any failure
             for sobject in sobjects:
                 if self.job.progress[sobject]["status"] == "done":
                     continue  # finished before a resume
@@ -141,12 +142,7 @@ class JobRunner:
 
     # -- counting -----------------------------------------------------------------------------
     def _count_all(self, sobjects: list[str]) -> None:
-        for sobject in sobjects:
-            entry = self.job.progress[sobject]
-            if entry["total"] is None and sobject not in self.deltas:  # a delta's query says its size
-                entry["total"] = self.client.count(
-                    f"FROM {sobject} WHERE IsDeleted = false", query_all=mapping_for(sobject).query_all
-                )
+        start_calls.count_all(self, sobjects)  # side by side
         self.job.total_records = sum(e["total"] or 0 for e in self.job.progress.values())
         self._save_progress()
 
@@ -212,7 +208,9 @@ class JobRunner:
             entry["status"] = "done"
             self._save_progress()
             return
-        fetch_more = ContentNoteFetcher(self.client) if sobject == "ContentNote" else None
+        fetch_more = None
+        if sobject == "ContentNote":  # with what was read of the notes since the job's start
+            fetch_more = ContentNoteFetcher(self.client, ahead=self.source.notes_ahead)
         importer = BatchImporter(
             self.job,
             mapping_for(sobject),

@@ -1,5 +1,6 @@
 """Where an object type's records come from: REST query pages, or a Bulk API 2.0 job for a
-big one (requested when the import starts), with REST as the fallback from where Bulk got to."""
+big one (requested when the import starts), with REST as the fallback from where Bulk got to;
+Lightning notes from what was read of them ahead (engine/notes_ahead.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,21 @@ from django.conf import settings
 from ..bulk_query import BulkQuery, BulkUnavailable, bulk_pages
 from ..mapping import mapping_for
 from . import chunks
+from .notes_ahead import NotesAhead
+from .start_calls import at_once
 
 # A note's body costs one call per note whatever the query path, and notes are few next to
 # the records they are about: their query stays on REST.
 REST_ONLY = frozenset({"ContentNote"})
+NOTES = "ContentNote"
 
 
 class RecordSource:
     def __init__(self, runner):
         self.runner = runner
         self.bulk_ahead: dict[str, BulkQuery | BulkUnavailable] = {}
+        self.notes_ahead: NotesAhead | None = None  # read until the job ends (the fetcher takes its bodies)
+        self._notes_handed_out = False
 
     def wants_bulk(self, sobject: str) -> bool:
         threshold = settings.SALESFORCE_BULK_THRESHOLD
@@ -28,15 +34,18 @@ class RecordSource:
         return (entry["total"] or 0) - done > threshold
 
     def request_ahead(self, sobjects: list[str]) -> None:
-        """Create the Bulk API jobs of every big object now: Salesforce works on them all at
-        once while the import goes through the objects before, so each object's seconds of
-        job processing are not waited out one after the other."""
+        """Create the Bulk API jobs of every big object now, and start reading Lightning
+        notes: Salesforce works on them all at once while the import goes through the
+        objects before, so each object's seconds of job processing (and the notes' body
+        calls) are not waited out one after the other."""
         runner = self.runner
         if settings.IMPORT_PARALLELISM > 1:
             # Scaled out, the job changes hands at every fanned-out type: jobs requested
             # ahead would be aborted and asked for again each time. Each Bulk type then
             # creates its job when its turn comes.
             return
+        self._read_notes_ahead(sobjects)
+        wanted = []
         for sobject in sobjects:
             entry = runner.job.progress[sobject]
             if entry["status"] == "done" or sobject in runner.deltas or not self.wants_bulk(sobject):
@@ -46,17 +55,45 @@ class RecordSource:
             fields, _custom = runner._select_list(sobject)
             runner.mark_read_from(sobject)  # the job's snapshot is taken from now on
             soql = self.query_after_cursor(sobject, fields)
-            bulk_job = BulkQuery(runner.client, sobject, soql, mapping_for(sobject).query_all)
+            wanted.append(BulkQuery(runner.client, sobject, soql, mapping_for(sobject).query_all))
+
+        def create(bulk_job: BulkQuery) -> None:
             try:
                 bulk_job.create()
-                self.bulk_ahead[sobject] = bulk_job
+                self.bulk_ahead[bulk_job.sobject] = bulk_job  # kept at once: abandon() aborts it
             except BulkUnavailable as exc:
-                self.bulk_ahead[sobject] = exc  # REST for it, with the warning, when its turn comes
+                self.bulk_ahead[bulk_job.sobject] = exc  # REST for it, with the warning, when its turn comes
+
+        at_once(create, wanted)
         if self.bulk_ahead:
             runner._save_progress()
 
+    def _read_notes_ahead(self, sobjects: list[str]) -> None:
+        """Lightning notes' records, links and bodies, read in the background from now
+        (a full import of them only: a preview writes nothing and runs inline, a re-import
+        asks only what changed)."""
+        runner = self.runner
+        if NOTES not in sobjects or runner.preview or NOTES in runner.deltas:
+            return
+        if runner.job.progress[NOTES]["status"] == "done" or chunks.should_split(runner, NOTES):
+            return
+        fields, _custom = runner._select_list(NOTES)
+        runner.mark_read_from(NOTES)  # its snapshot is taken from now on, as for a Bulk job
+        self.notes_ahead = NotesAhead(
+            runner.client,
+            self.query_after_cursor(NOTES, fields),
+            query_all=mapping_for(NOTES).query_all,
+            batch_size=settings.SALESFORCE_BATCH_SIZE,
+            concurrency=settings.SALESFORCE_NOTE_BODY_CONCURRENCY,
+        )
+        self.notes_ahead.start()
+
     def abandon(self) -> None:
-        """A job that stops early leaves no Bulk job of ours running at Salesforce."""
+        """At the job's end: a job that stops early leaves no Bulk job of ours running at
+        Salesforce, and the notes read ahead stop (their threads and file let go)."""
+        if self.notes_ahead is not None:
+            self.notes_ahead.close()
+            self.notes_ahead = None
         for bulk_job in self.bulk_ahead.values():
             if isinstance(bulk_job, BulkQuery):
                 bulk_job.abort()
@@ -72,6 +109,12 @@ class RecordSource:
     def pages_after_cursor(self, sobject: str, fields: list[str], query_all: bool, writer):
         """Bulk API 2.0 for a big object, REST otherwise, and REST from where Bulk got to
         when Bulk refuses the query or its job fails at Salesforce."""
+        if sobject == NOTES and self.notes_ahead is not None and not self._notes_handed_out:
+            self._notes_handed_out = True  # a query asked again (a lost cursor) starts from the cursor
+            yield from self.notes_ahead.batches()
+            if self.notes_ahead.complete:
+                return
+            writer.wait()  # the read stopped early: every batch handed out is committed, the rest from there
         client = self.runner.client
         ahead = self.bulk_ahead.pop(sobject, None)
         if ahead is not None or self.wants_bulk(sobject):

@@ -84,7 +84,7 @@ def test_transient_faults_do_not_lose_records(big_connected, admin_api, admin_pr
 
 
 def test_daily_limit_fails_clearly_and_rerun_resumes(big_connected, admin_api, admin_profile):
-    big_connected.set_faults(limit_exceeded_at=20)  # past the counts and the user reads
+    big_connected.set_faults(limit_exceeded_at=30)  # past the counts, the describes and the user reads
     failed = run(admin_profile, start(admin_api))
     assert failed.status == JobStatus.FAILED
     assert "daily API request limit" in failed.failure_reason

@@ -8,6 +8,8 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.memory import limit_malloc_arenas
+
 from . import answers, budget, leases, tokens
 from .client import DailyLimitExceeded, SalesforceClient
 from .engine.chunks import ChunkFailed, FannedOut
@@ -154,6 +156,7 @@ def run_import(job_id, runner: str = "", takeover_from: str | None = None) -> st
     a lost database connection, which is raised (nothing can be recorded then).
 
     Returns how the claim went: only TAKEN ran the job."""
+    limit_malloc_arenas()  # before the import's threads start (common/memory.py)
     outcome = leases.claim(job_id, runner, takeover_from)
     if outcome != Claim.TAKEN:
         logger.info("Import %s not run here: %s.", job_id, outcome)

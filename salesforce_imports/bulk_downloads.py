@@ -27,6 +27,10 @@ _END = object()
 _POLL = 0.2  # how often a blocked feeder looks whether it should stop (seconds)
 
 
+class FeedStopped(Exception):
+    """Pages asked of a feed that was closed (the import stopped meanwhile)."""
+
+
 class _Failed:
     def __init__(self, error: BaseException):
         self.error = error
@@ -71,7 +75,15 @@ class ResultFeed:
         """The ResultPages in order; the feeder's error, if it met one, is raised here."""
         self.start()
         while True:
-            item = self._queue.get()
+            try:
+                item = self._queue.get(timeout=_POLL)
+            except queue.Empty:
+                if not self.stopped.is_set() and self._thread.is_alive():
+                    continue
+                try:  # what the feeder put just before it ended
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    raise FeedStopped(f"The {self.job.sobject} result pages were left unread") from None
             if item is _END:
                 return
             if isinstance(item, _Failed):

@@ -24,6 +24,7 @@ import json
 import logging
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -144,6 +145,8 @@ class BulkQuery:
         self.operation = "queryAll" if query_all else "query"
         self.job_id: str | None = None
         self.feed: ResultFeed | None = None
+        self._feed_lock = threading.Lock()
+        self._abandoned = False
 
     # -- the job ------------------------------------------------------------------------------
     def _url(self, sf, path: str = "") -> str:
@@ -192,14 +195,22 @@ class BulkQuery:
     def read_ahead(self) -> ResultFeed:
         """Start polling, listing and downloading this job's first pages in the background
         (once); the feed hands them out in order when the engine gets to this object."""
-        if self.feed is None:
-            self.feed = ResultFeed(self, settings.SALESFORCE_BULK_DOWNLOADS)
-        return self.feed.start()
+        # Locked: the engine's thread and the previous object's feed can both ask at once.
+        with self._feed_lock:
+            if self.feed is None:
+                self.feed = ResultFeed(self, settings.SALESFORCE_BULK_DOWNLOADS)
+                if self._abandoned:
+                    self.feed.stopped.set()  # after abort(): nothing is read any more
+                    return self.feed
+            return self.feed.start()
 
     def abort(self) -> None:
         """Stop reading ahead and abort the job at Salesforce (an import that stops early)."""
-        if self.feed is not None:
-            self.feed.close()
+        with self._feed_lock:
+            self._abandoned = True
+            feed = self.feed
+        if feed is not None:
+            feed.close()
         self._abort_at_salesforce()
 
     def _abort_at_salesforce(self) -> None:

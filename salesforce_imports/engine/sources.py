@@ -22,6 +22,7 @@ class RecordSource:
     def __init__(self, runner):
         self.runner = runner
         self.bulk_ahead: dict[str, BulkQuery | BulkUnavailable] = {}
+        self._order: list[str] = []  # the job's object types, in import order
         self.notes_ahead: NotesAhead | None = None  # read until the job ends (the fetcher takes its bodies)
         self._notes_handed_out = False
 
@@ -67,6 +68,20 @@ class RecordSource:
         at_once(create, wanted)
         if self.bulk_ahead:
             runner._save_progress()
+        self._order = list(sobjects)
+        self._read_ahead_after(None)
+
+    def _read_ahead_after(self, sobject: str | None) -> None:
+        """Start on the pages of the next Bulk object after `sobject` (the first when None):
+        called once every page of `sobject` is downloading, so that the next object's job is
+        polled and its first pages are on disk by the time the engine gets to it."""
+        order = self._order
+        later = order[order.index(sobject) + 1 :] if sobject in order else order
+        for name in later:
+            bulk_job = self.bulk_ahead.get(name)
+            if isinstance(bulk_job, BulkQuery):
+                bulk_job.read_ahead()
+                return
 
     def _read_notes_ahead(self, sobjects: list[str]) -> None:
         """Lightning notes' records, links and bodies, read in the background from now
@@ -122,7 +137,8 @@ class RecordSource:
                 if isinstance(ahead, BulkUnavailable):
                     raise ahead
                 soql = self.query_after_cursor(sobject, fields)
-                yield from bulk_pages(client, sobject, soql, query_all, job=ahead)
+                then = lambda: self._read_ahead_after(sobject)  # noqa: E731 - called from the feed's thread
+                yield from bulk_pages(client, sobject, soql, query_all, job=ahead, then=then)
                 return
             except BulkUnavailable as exc:
                 writer.wait()  # every page handed out is committed: the cursor is exact again

@@ -12,7 +12,11 @@ import pytest
 from common.rls import org_context
 from salesforce_imports.bulk_query import BulkQuery, BulkUnavailable, bulk_pages
 from salesforce_imports.client import SalesforceClient
-from salesforce_imports.models import SalesforceConnection
+from salesforce_imports.models import JobStatus, SalesforceConnection
+
+from .test_bulk_import import bulk_connected  # noqa: F401 - a fixture
+from .test_import_engine import run, start
+from .test_import_faults import assert_accounted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,3 +118,33 @@ def test_a_job_that_fails_while_read_ahead_raises_bulk_unavailable_at_its_turn(c
     with pytest.raises(BulkUnavailable, match="Failed"):
         list(bulk_pages(client, "Account", SOQL, job=job))
     assert feed_threads() == []
+
+
+def test_each_bulk_object_is_read_ahead_before_the_engine_gets_to_it(
+    bulk_connected,  # noqa: F811 - the fixture imported above
+    admin_api,
+    admin_profile,
+    monkeypatch,
+):
+    from salesforce_imports.engine import sources
+
+    events = []
+    real_read_ahead, real_bulk_pages = BulkQuery.read_ahead, sources.bulk_pages
+
+    def read_ahead(self):
+        events.append(("read ahead", self.sobject))
+        return real_read_ahead(self)
+
+    def bulk_pages_logged(client, sobject, *args, **kwargs):
+        events.append(("turn", sobject))
+        yield from real_bulk_pages(client, sobject, *args, **kwargs)
+
+    monkeypatch.setattr(BulkQuery, "read_ahead", read_ahead)
+    monkeypatch.setattr(sources, "bulk_pages", bulk_pages_logged)
+    job = run(admin_profile, start(admin_api))
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert_accounted(job, bulk_connected)
+    turns = [sobject for kind, sobject in events if kind == "turn"]
+    assert len(turns) >= 10
+    for sobject in turns:  # the first too: it is read from the start, beside the REST ones
+        assert events.index(("read ahead", sobject)) < events.index(("turn", sobject)), sobject

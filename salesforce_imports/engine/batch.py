@@ -172,17 +172,17 @@ class BatchImporter:
         return plan.tally
 
     def _row(self, p: Pending, key: uuid.UUID, stamp) -> dict:
-        owners = self.owners
+        owners, converted = self.owners, p.converted
         row = {
-            **p.values,
+            **converted.values,
             "id": key,
             "org_id": self.job.org_id,
             # Who created it in Salesforce, when a member matches; else the admin importing.
-            "created_by_id": owners.user(p.converted.creator_id) or self.created_by_id,
+            "created_by_id": owners.user(converted.creator_id) or self.created_by_id,
             "updated_at": stamp,
         }
         if self.mapping.has_owner:
-            row["owner_id"] = owners.member(p.converted.owner_id)
+            row["owner_id"] = owners.member(converted.owner_id)
         return row
 
     def _skip_known_and_convert(self, records: list[dict], tally: Tally) -> list[Pending]:
@@ -206,9 +206,10 @@ class BatchImporter:
             seen.add(sf_id)
             known.pop(sf_id, None)  # the same Id twice in a batch: the second one is skipped
             converted = self.mapping.convert(record, self.custom_fields, self.value_overrides)
-            tally.problems.extend(
-                self.problem(sf_id, p.field, p.message, p.severity) for p in converted.problems
-            )
+            if converted.problems:
+                tally.problems.extend(
+                    self.problem(sf_id, p.field, p.message, p.severity) for p in converted.problems
+                )
             if converted.ok:
                 pending.append(Pending(sf_id, converted, update_of=link[0] if updating else None))
                 if updating:
@@ -328,8 +329,8 @@ class BatchImporter:
                 continue
             if p.warnings:
                 tally.problems.extend(self.problem(p.sf_id, f, m, Severity.WARNING) for f, m in p.warnings)
-            for unknown in converted.unknown:
-                tally.unknown_values[unknown] += 1
+            if converted.unknown:
+                tally.unknown_values.update(converted.unknown)  # counted in C, not per item
             if p.update_of is not None:
                 if p.both_sides:
                     tally.skipped += 1

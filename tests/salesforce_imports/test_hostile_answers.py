@@ -22,7 +22,7 @@ from .test_import_faults import assert_accounted, assert_no_duplicates
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-FAULT_AT = 20  # past the counts and the user reads: the first pages are in by then
+FAULT_AT = 30  # past the counts, the describes and the user reads: the first pages are in by then
 
 
 @pytest.fixture

@@ -32,10 +32,9 @@ from simple_salesforce.exceptions import SalesforceError
 
 from . import oauth, tokens
 from .client import DailyLimitExceeded, SalesforceClient
-from .engine import delta
+from .engine import delta, start_calls
 from .engine.notes import LINK_QUERY_CHUNK
 from .engine.sources import REST_ONLY
-from .mapping import mapping_for
 from .models import ImportJob, ImportProblem, SalesforceConnection, Severity
 
 logger = logging.getLogger(__name__)
@@ -236,12 +235,9 @@ def estimate(connection, object_types: list[str], client: SalesforceClient | Non
     sobjects = types_in_order(object_types)
     deltas = delta.plans(SimpleNamespace(org_id=connection.org_id), sobjects)
     try:
-        for sobject in sobjects:
-            if sobject not in deltas:
-                # The engine's own count (engine/job.py _count_all): the job is handed it.
-                result.counts[sobject] = client.count(
-                    f"FROM {sobject} WHERE IsDeleted = false", query_all=mapping_for(sobject).query_all
-                )
+        # The engine's own counts (engine/start_calls.py), side by side: the job is handed them.
+        counted = [s for s in sobjects if s not in deltas]
+        result.counts = dict(zip(counted, start_calls.counts(client, counted), strict=True))
         retries = {s: len(delta.retry_ids(plan.source_job_id, s)) for s, plan in deltas.items()}
         result.per_type = estimate_calls(
             result.counts,

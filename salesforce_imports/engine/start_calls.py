@@ -41,16 +41,22 @@ def at_once(call, items: list, concurrency: int = CONCURRENCY) -> list:
     return [future.result() for future in futures]
 
 
+def counts(client, sobjects: list[str]) -> list[int]:
+    """Each type's COUNT() of what an import of it reads (the API budget's estimate makes
+    these before the job and hands them over; the job counts those it was not handed)."""
+
+    def count(sobject: str) -> int:
+        where = f"FROM {sobject} WHERE IsDeleted = false"
+        return client.count(where, query_all=mapping_for(sobject).query_all)
+
+    return at_once(count, sobjects)
+
+
 def count_all(runner, sobjects: list[str]) -> None:
     """Each type's COUNT() into its progress entry (a delta's query says its size)."""
     progress = runner.job.progress
     uncounted = [s for s in sobjects if progress[s]["total"] is None and s not in runner.deltas]
-
-    def count(sobject: str) -> int:
-        where = f"FROM {sobject} WHERE IsDeleted = false"
-        return runner.client.count(where, query_all=mapping_for(sobject).query_all)
-
-    for sobject, total in zip(uncounted, at_once(count, uncounted), strict=True):
+    for sobject, total in zip(uncounted, counts(runner.client, uncounted), strict=True):
         progress[sobject]["total"] = total
 
 

@@ -10,7 +10,6 @@ from ..bulk_query import BulkQuery, BulkUnavailable, bulk_pages
 from ..mapping import mapping_for
 from . import chunks
 from .notes_ahead import NotesAhead
-from .start_calls import at_once
 
 # A note's body costs one call per note whatever the query path, and notes are few next to
 # the records they are about: their query stays on REST.
@@ -46,7 +45,6 @@ class RecordSource:
             # creates its job when its turn comes.
             return
         self._read_notes_ahead(sobjects)
-        wanted = []
         for sobject in sobjects:
             entry = runner.job.progress[sobject]
             if entry["status"] == "done" or sobject in runner.deltas or not self.wants_bulk(sobject):
@@ -56,16 +54,12 @@ class RecordSource:
             fields, _custom = runner._select_list(sobject)
             runner.mark_read_from(sobject)  # the job's snapshot is taken from now on
             soql = self.query_after_cursor(sobject, fields)
-            wanted.append(BulkQuery(runner.client, sobject, soql, mapping_for(sobject).query_all))
-
-        def create(bulk_job: BulkQuery) -> None:
+            bulk_job = BulkQuery(runner.client, sobject, soql, mapping_for(sobject).query_all)
             try:
                 bulk_job.create()
-                self.bulk_ahead[bulk_job.sobject] = bulk_job  # kept at once: abandon() aborts it
+                self.bulk_ahead[sobject] = bulk_job
             except BulkUnavailable as exc:
-                self.bulk_ahead[bulk_job.sobject] = exc  # REST for it, with the warning, when its turn comes
-
-        at_once(create, wanted)
+                self.bulk_ahead[sobject] = exc  # REST for it, with the warning, when its turn comes
         if self.bulk_ahead:
             runner._save_progress()
         self._order = list(sobjects)

@@ -58,13 +58,29 @@ def _rows(columns: tuple[str, ...], where: dict, any_column: str, values) -> lis
     if not org_id or not values:  # the manager's none(); the __any lookup's 1 = 0
         return []
     conditions = "".join(f" AND {name} = %s" for name in where)
-    array = id_array(values) if any_column == "salesforce_id" else values
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(columns)} FROM {connection.ops.quote_name(ImportedRecord._meta.db_table)} "
-            f"WHERE org_id = %s{conditions} AND {any_column} = ANY(%s)",
-            [org_id, *where.values(), array],
+    table = connection.ops.quote_name(ImportedRecord._meta.db_table)
+    if any_column == "salesforce_id" and "salesforce_object_type" in where:
+        # One probe of the unique (org, type, Salesforce Id) index per Id, whatever the
+        # planner believes: during a first import the table grows from nothing to millions of
+        # rows faster than statistics follow (and autovacuum may be off), and with `= ANY` a
+        # planner that thinks a type has a handful of rows scans all of them for every batch,
+        # so each batch cost more than the one before.
+        sql = (
+            f"SELECT {', '.join(f'found.{c}' for c in columns)} "
+            f"FROM unnest(%s::varchar[]) AS wanted(value) CROSS JOIN LATERAL ("
+            f"SELECT {', '.join(columns)} FROM {table} "
+            f"WHERE org_id = %s{conditions} AND salesforce_id = wanted.value LIMIT 1) AS found"
         )
+        params = [id_array(list(dict.fromkeys(values))), org_id, *where.values()]
+    else:
+        array = id_array(values) if any_column == "salesforce_id" else values
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {table} "
+            f"WHERE org_id = %s{conditions} AND {any_column} = ANY(%s)"
+        )
+        params = [org_id, *where.values(), array]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 

@@ -262,6 +262,9 @@ SALESFORCE_HTTP_TIMEOUT = env.float("SALESFORCE_HTTP_TIMEOUT", default=60.0)
 # call waits a round trip (~150 ms): 8 at once fetched 53 notes/s, 16 about twice that.
 # Salesforce caps requests longer than 20 s at 25 per org; body calls are short.
 SALESFORCE_NOTE_BODY_CONCURRENCY = env.int("SALESFORCE_NOTE_BODY_CONCURRENCY", default=16)
+# Lightning note bodies are read ahead from the job's start only when Salesforce's quickest
+# answer so far took at least this long (engine/sources.py says why).
+SALESFORCE_NOTES_AHEAD_MIN_SECONDS = env.float("SALESFORCE_NOTES_AHEAD_MIN_SECONDS", default=0.05)
 # Bulk API 2.0 for an object with more records than this (REST below it, and as the fallback
 # when Bulk refuses the query or its job fails); 0 turns Bulk off. See README "Bulk API 2.0".
 SALESFORCE_BULK_THRESHOLD = env.int("SALESFORCE_BULK_THRESHOLD", default=10000) or None

@@ -97,6 +97,9 @@ class SalesforceClient:
         self.server_time: datetime | None = None
         # (used, max) of the org's daily API requests, from the latest Sforce-Limit-Info (budget.py).
         self.api_usage: tuple[int, int] | None = None
+        # The quickest answer so far (request sent to headers read), in seconds: how far away
+        # Salesforce is, which decides whether calls are worth making ahead in the background.
+        self.round_trip: float | None = None
 
     # -- session -------------------------------------------------------------------------
     def _salesforce(self) -> Salesforce:
@@ -115,6 +118,7 @@ class SalesforceClient:
             self._sf.headers["Sforce-Query-Options"] = f"batchSize={settings.SALESFORCE_BATCH_SIZE}"
             self._sf.session.hooks.setdefault("response", []).append(self._note_server_time)
             self._sf.session.hooks["response"].append(self._note_api_usage)
+            self._sf.session.hooks["response"].append(self._note_round_trip)
         return self._sf
 
     def _note_server_time(self, response, *args, **kwargs):
@@ -129,6 +133,13 @@ class SalesforceClient:
         found = _API_USAGE.search(response.headers.get("Sforce-Limit-Info") or "")
         if found:
             self.api_usage = (int(found.group(1)), int(found.group(2)))
+        return response
+
+    def _note_round_trip(self, response, *args, **kwargs):
+        with contextlib.suppress(AttributeError, TypeError):
+            seconds = response.elapsed.total_seconds()
+            if self.round_trip is None or seconds < self.round_trip:
+                self.round_trip = seconds
         return response
 
     def _refresh(self) -> None:

@@ -86,6 +86,14 @@ class RecordSource:
             return
         if runner.job.progress[NOTES]["status"] == "done" or chunks.should_split(runner, NOTES):
             return
+        # Worth it when each body call waits on the network (a real org: 100 ms and more), so
+        # that threads waiting side by side cost the import nothing. Against an org that
+        # answers at once, the body calls are our own CPU either way, and sixteen threads
+        # making them beside the import only take the interpreter from it: they wait for
+        # their turn, where they no longer compete with anything.
+        round_trip = runner.client.round_trip
+        if round_trip is None or round_trip < settings.SALESFORCE_NOTES_AHEAD_MIN_SECONDS:
+            return
         fields, _custom = runner._select_list(NOTES)
         runner.mark_read_from(NOTES)  # its snapshot is taken from now on, as for a Bulk job
         self.notes_ahead = NotesAhead(

@@ -42,6 +42,7 @@ THREADS = ("notes-ahead", "note-body")  # the read ahead, its body pool, the tur
 def notes_org(sandbox_factory, admin_api, connect, settings):
     # Pages of 200 rows (Salesforce's smallest), batches of 20: several batches of notes.
     settings.SALESFORCE_BATCH_SIZE = 20
+    settings.SALESFORCE_NOTES_AHEAD_MIN_SECONDS = 0  # read ahead though the sandbox answers at once
     sandbox = sandbox_factory(records=3000, seed=5)
     assert connect(admin_api)["Location"].endswith("result=connected")
     yield sandbox
@@ -290,3 +291,18 @@ def test_the_fetcher_takes_the_bodies_read_ahead_and_fetches_only_the_rest(notes
             assert record[BODY_ERROR] is None
     finally:
         reading.close()
+
+
+@pytest.mark.parametrize("latency_ms, ahead", [(0, False), (60, True)], ids=["at-once", "far-away"])
+def test_bodies_are_read_ahead_only_when_salesforce_is_far_away(
+    notes_org, admin_api, admin_profile, settings, body_spy, latency_ms, ahead
+):
+    """Against an org that answers at once the body calls are made at their turn (side by side
+    with the import they would only take its CPU); 50 ms and more away, from the start."""
+    settings.SALESFORCE_NOTES_AHEAD_MIN_SECONDS = 0.05
+    notes_org.set_faults(latency_ms=latency_ms)
+    job = run(admin_profile, start(admin_api, TYPES))
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    threads = {name.rsplit("_", 1)[0] for name, _note in body_spy}
+    assert threads == ({"notes-ahead-body"} if ahead else {"note-body"})
+    assert len(body_spy) == len(note_ids(notes_org))  # every body once, either way

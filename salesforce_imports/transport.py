@@ -29,9 +29,12 @@ class _LoopbackHttpAdapter(_TimeoutAdapter):
 
 
 def _pool_size() -> int:
-    # One kept-alive connection per call that can be in flight at once (note bodies, Bulk
-    # downloads, the next REST page): requests' default of 10 would open and drop the rest.
-    return max(10, settings.SALESFORCE_NOTE_BODY_CONCURRENCY + settings.SALESFORCE_BULK_DOWNLOADS + 2)
+    # One kept-alive connection per call that can be in flight at once: note bodies, the Bulk
+    # downloads of the object being imported and of the next one (read ahead), each feed's
+    # poll or listing, the REST page and the ContentNote query read ahead. requests' default
+    # of 10 would open and drop the rest (a new TCP, and TLS, handshake each time).
+    downloads = settings.SALESFORCE_BULK_DOWNLOADS
+    return max(10, settings.SALESFORCE_NOTE_BODY_CONCURRENCY + 2 * downloads + 6)
 
 
 def http_session(instance_url: str) -> requests.Session:

@@ -35,7 +35,7 @@ from simple_salesforce.exceptions import SalesforceError
 
 from ..client import is_transient
 from ..mapping.notes import LINKS
-from ..models import ImportedRecord
+from . import lookups
 from .notes import LINK_QUERY_CHUNK, as_text, body_of, failure, is_note_id, query_links
 
 logger = logging.getLogger(__name__)
@@ -134,11 +134,7 @@ class NotesAhead:
     def _fill(self, batch: list[dict], pool: ThreadPoolExecutor) -> None:
         """What the fetcher would do for the batch at its turn: links in, bodies spooled."""
         ids = [r["Id"] for r in batch if is_note_id(r.get("Id"))]
-        known = set(
-            ImportedRecord.objects.filter(
-                salesforce_object_type="ContentNote", salesforce_id__any=ids
-            ).values_list("salesforce_id", flat=True)
-        )
+        known = set(lookups.imported("ContentNote", ids))  # the engine's own per-batch lookup
         notes = [r for r in batch if is_note_id(r.get("Id")) and r["Id"] not in known]
         context = contextvars.copy_context()
         chunks = [notes[i : i + LINK_QUERY_CHUNK] for i in range(0, len(notes), LINK_QUERY_CHUNK)]

@@ -2,7 +2,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from common.models import BaseOrgModel, ci_unique, custom_fields_field, owner_field
+from common.models import BaseOrgModel, ci_key, ci_unique, custom_fields_field, owner_field
 
 
 class Industry(models.TextChoices):
@@ -42,6 +42,7 @@ class Industry(models.TextChoices):
 
 class Account(BaseOrgModel):
     name = models.CharField(max_length=255)
+    name_key = ci_key("name", 255)
     website = models.CharField(max_length=255, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     industry = models.CharField(max_length=32, choices=Industry.choices, blank=True)

@@ -225,9 +225,17 @@ def copy_limit(org_id) -> tuple[int, float]:
     rows, seconds, saved = 0, 0.0, {}
     with psycopg.connect(f"host=127.0.0.1 user=postgres dbname={DATABASE}") as conn:
         conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        columns = {}  # generated columns (common.models.ci_key) are computed by the COPY in
+        for table in tables:
+            names = conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "AND is_generated = 'NEVER' ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+            columns[table] = ", ".join(f'"{name}"' for (name,) in names)
         for table in reversed(tables):
             buffer = io.BytesIO()
-            query = f"COPY (SELECT * FROM {table} WHERE org_id = '{org_id}') TO STDOUT"
+            query = f"COPY (SELECT {columns[table]} FROM {table} WHERE org_id = '{org_id}') TO STDOUT"
             with conn.cursor().copy(query) as copy:
                 for block in copy:
                     buffer.write(block)
@@ -235,7 +243,7 @@ def copy_limit(org_id) -> tuple[int, float]:
             conn.execute(f"DELETE FROM {table} WHERE org_id = %s", [org_id])
         for table in tables:
             started = time.perf_counter()
-            with conn.cursor().copy(f"COPY {table} FROM STDIN") as copy:
+            with conn.cursor().copy(f"COPY {table} ({columns[table]}) FROM STDIN") as copy:
                 copy.write(saved[table])
             seconds += time.perf_counter() - started
             rows += saved[table].count(b"\n")

@@ -136,8 +136,22 @@ def custom_fields_field():
     )
 
 
+def ci_key(field, max_length):
+    """`field` lower-cased, kept by the database beside it (a `<field>_key` column) for
+    `ci_unique`: row-level security lets the planner probe an index with `<field>_key = x`,
+    but not with `lower(<field>) = x` (lower() is not leakproof, so under a policy its
+    comparison is only checked after the org's rows are read), and that turned the
+    importer's per-batch natural-key lookup into a scan of all the org's rows."""
+    return models.GeneratedField(
+        expression=Lower(field),
+        output_field=models.CharField(max_length=max_length),
+        db_persist=True,
+        editable=False,
+    )
+
+
 def ci_unique(field, model_name, condition=None):
-    """A case-insensitive unique constraint per org on `field`."""
+    """A case-insensitive unique constraint per org on `field`, through its `ci_key` column."""
     return models.UniqueConstraint(
-        "org", Lower(field), name=f"{model_name}_org_{field}_ci_unique", condition=condition
+        fields=["org", f"{field}_key"], name=f"{model_name}_org_{field}_ci_unique", condition=condition
     )

@@ -1,13 +1,14 @@
 from django.db import models
 from django.urls import reverse
 
-from common.models import BaseOrgModel, ci_unique, custom_fields_field, owner_field
+from common.models import BaseOrgModel, ci_key, ci_unique, custom_fields_field, owner_field
 
 
 class Contact(BaseOrgModel):
     first_name = models.CharField(max_length=255, blank=True)
     last_name = models.CharField(max_length=255)
     email = models.EmailField(max_length=254, blank=True)
+    email_key = ci_key("email", 254)
     phone = models.CharField(max_length=40, blank=True)
     title = models.CharField(max_length=128, blank=True)
     department = models.CharField(max_length=80, blank=True)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DataError, IntegrityError
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from common.ids import uuid7_many
@@ -259,11 +258,8 @@ class BatchImporter:
         if not keyed:
             return {}
         keys = {k for _, k in keyed}
-        if key.case_insensitive:
-            rows = self.model.objects.alias(_key=Lower(key.field)).filter(_key__any=keys)
-        else:
-            rows = self.model.objects.filter(**{f"{key.field}__any": keys})
-        existing = {key.normalize(value): pk for pk, value in rows.values_list("pk", key.field)}
+        rows = lookups.natural_keys(self.model, key.field, keys, key.case_insensitive)
+        existing = {key.normalize(value): pk for pk, value in rows}
         # CRM rows already linked to some Salesforce record belong to that record.
         owner = lookups.owners(self.content_type.pk, existing.values())
         claimed: dict[str, str] = {}  # key -> Salesforce Id that took it in this batch

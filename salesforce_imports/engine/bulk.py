@@ -32,7 +32,12 @@ class RowWriter:
     def __init__(self, model: type[Model]):
         self.model = model
         self.table = model._meta.db_table
-        self.fields = [f for f in model._meta.concrete_fields if not isinstance(f, _AUTO)]
+        # Generated columns (common.models.ci_key) are the database's to fill.
+        self.fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not isinstance(f, _AUTO) and not getattr(f, "generated", False)
+        ]
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         self.stage = connection.ops.quote_name(f"stage_{self.table}")
         self.attnames = [f.attname for f in self.fields]

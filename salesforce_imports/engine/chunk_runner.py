@@ -16,7 +16,6 @@ from collections import Counter
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .. import answers, budget, leases, tokens
@@ -25,6 +24,7 @@ from ..mapping import mapping_for
 from ..mapping.custom import CustomField
 from ..models import ChunkStatus, ImportChunk, ImportedRecord, ImportJob, JobStatus, SalesforceConnection
 from ..value_mappings import overrides_for
+from . import lookups
 from .batch import BatchImporter
 from .heartbeat import Heartbeat
 from .job import MAX_REQUERIES, Cancelled, LeaseLost, relax_commit_durability
@@ -262,14 +262,8 @@ def _claimed_since(importer: BatchImporter, plan) -> bool:
     key, model = importer.mapping.natural_key, importer.model
     keys = (key.normalize(p.values.get(key.field)) for p in plan.pending if p.created_pk is not None)
     wanted = {k for k in keys if k}
-    if wanted:
-        rows = (
-            model.objects.alias(_key=Lower(key.field)).filter(_key__any=wanted)
-            if key.case_insensitive
-            else model.objects.filter(**{f"{key.field}__any": wanted})
-        )
-        if rows.exists():
-            return True
+    if wanted and lookups.natural_keys(model, key.field, wanted, key.case_insensitive):
+        return True
     matched = [p.matched_to for p in plan.pending if p.matched_to is not None]
     return (
         bool(matched)

@@ -27,7 +27,15 @@ def resolve_custom_lookups(pending) -> None:
     wanted = {sf_id for p in pending for _api, sf_id in p.converted.custom_lookups}
     if not wanted:
         return
-    found = lookups.imported(None, wanted)
+    # Per type, by key prefix: each type's lookup probes the (org, type, Id) index, where one
+    # for any type would scan every imported record of the org for each batch.
+    by_type = defaultdict(list)
+    for sf_id in wanted:
+        by_type[sobject_of_id(sf_id)].append(sf_id)
+    found = {}
+    for sobject, ids in by_type.items():
+        if sobject:  # an Id of a kind the CRM does not import was never imported
+            found.update(lookups.imported(sobject, ids))
     for p in pending:
         custom = p.values.get("custom_fields") or {}
         for api_name, sf_id in p.converted.custom_lookups:

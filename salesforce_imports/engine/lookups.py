@@ -47,6 +47,44 @@ def owners(content_type_id: int, object_ids) -> dict[uuid.UUID, str]:
     )
 
 
+def natural_keys(model, field: str, keys, case_insensitive: bool) -> list[tuple]:
+    """(pk, `field`) of the current org's `model` rows whose `field` (lower-cased when
+    `case_insensitive`) is one of `keys` (non-empty texts, lower-cased by the caller when
+    `case_insensitive`): one probe of the model's unique (org, key) index per key. A
+    case-insensitive key is compared through the field's lower-cased `<field>_key` column
+    (common.models.ci_key), the only form row-level security lets an index answer."""
+    keys = list(dict.fromkeys(keys))
+    compared = f"{field}_key" if case_insensitive else field
+    if connection.vendor != "postgresql":
+        return list(model.objects.filter(**{f"{compared}__any": keys}).values_list("pk", field))
+    org_id = current_org_id()
+    if not org_id or not keys:
+        return []
+    quote = connection.ops.quote_name
+    column = quote(model._meta.get_field(field).column)
+    key_column = quote(model._meta.get_field(compared).column)
+    # OFFSET 0 keeps the subquery a probe per key (a join the planner could flatten and,
+    # with stale statistics, answer by scanning the table). `<> ''` lets the planner use a
+    # unique index that leaves empty values out (contact emails, product SKUs); the keys are
+    # never empty, so it changes no answer.
+    sql = (
+        f"SELECT found.id, found.value FROM unnest(%s::text[]) AS wanted(key) CROSS JOIN LATERAL ("
+        f"SELECT {quote(model._meta.pk.column)} AS id, {column} AS value "
+        f"FROM {quote(model._meta.db_table)} "
+        f"WHERE org_id = %s AND {column} <> '' AND {key_column} = wanted.key OFFSET 0) AS found"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [keys, org_id])
+        return cursor.fetchall()
+
+
+# The indexes a lookup can probe once per value: (filter columns, probed column).
+_PROBED_INDEXES = {
+    (("salesforce_object_type",), "salesforce_id"),  # the unique (org, type, Salesforce Id)
+    (("content_type_id",), "object_id"),  # imported_record_crm_idx (org, content type, object)
+}
+
+
 def _rows(columns: tuple[str, ...], where: dict, any_column: str, values) -> list[tuple]:
     """`columns` of the current org's ImportedRecords matching `where` whose `any_column` is
     one of `values`."""
@@ -59,19 +97,23 @@ def _rows(columns: tuple[str, ...], where: dict, any_column: str, values) -> lis
         return []
     conditions = "".join(f" AND {name} = %s" for name in where)
     table = connection.ops.quote_name(ImportedRecord._meta.db_table)
-    if any_column == "salesforce_id" and "salesforce_object_type" in where:
-        # One probe of the unique (org, type, Salesforce Id) index per Id, whatever the
-        # planner believes: during a first import the table grows from nothing to millions of
-        # rows faster than statistics follow (and autovacuum may be off), and with `= ANY` a
-        # planner that thinks a type has a handful of rows scans all of them for every batch,
-        # so each batch cost more than the one before.
+    if (tuple(where), any_column) in _PROBED_INDEXES:
+        # One probe of the index per value, whatever the planner believes: during a first
+        # import the table grows from nothing to millions of rows faster than statistics
+        # follow (and autovacuum may be off), and with `= ANY` a planner that thinks a type
+        # has a handful of rows scans all of them for every batch, so each batch cost more
+        # than the one before. LIMIT 1 (an Id is unique per type) or OFFSET 0 keeps the
+        # planner from flattening the probe into a join it could answer with a scan.
+        fence = "LIMIT 1" if any_column == "salesforce_id" else "OFFSET 0"
+        unique = list(dict.fromkeys(values))
+        array, element = (id_array(unique), "varchar") if any_column == "salesforce_id" else (unique, "uuid")
         sql = (
             f"SELECT {', '.join(f'found.{c}' for c in columns)} "
-            f"FROM unnest(%s::varchar[]) AS wanted(value) CROSS JOIN LATERAL ("
+            f"FROM unnest(%s::{element}[]) AS wanted(value) CROSS JOIN LATERAL ("
             f"SELECT {', '.join(columns)} FROM {table} "
-            f"WHERE org_id = %s{conditions} AND salesforce_id = wanted.value LIMIT 1) AS found"
+            f"WHERE org_id = %s{conditions} AND {any_column} = wanted.value {fence}) AS found"
         )
-        params = [id_array(list(dict.fromkeys(values))), org_id, *where.values()]
+        params = [array, org_id, *where.values()]
     else:
         array = id_array(values) if any_column == "salesforce_id" else values
         sql = (

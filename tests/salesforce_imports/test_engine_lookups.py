@@ -113,3 +113,100 @@ def test_row_level_security_still_guards_the_raw_statement(acme, other_admin_pro
                 "SELECT set_config('app.current_org', %s, false)", [str(other_admin_profile.org_id)]
             )
         assert lookups.imported("Account", ["001000000000001AAA"]) == {}
+
+
+def _contacts(org, emails):
+    from contacts.models import Contact
+
+    return Contact.objects.bulk_create(
+        Contact(org=org, first_name="A", last_name=f"Person {n}", email=email)
+        for n, email in enumerate(emails)
+    )
+
+
+def test_natural_keys_answer_what_the_orm_answers(acme, other_admin_profile):
+    from contacts.models import Contact
+    from invoices.models import Product
+
+    with org_context(acme.pk):
+        Account.objects.create(org=acme, name="Acme Corp")
+        Account.objects.create(org=acme, name="Globex")
+        made = _contacts(acme, ["Ann@Example.com", "bob@example.com", ""])
+        Product.objects.create(org=acme, name="Widget", sku="W-1")
+    with org_context(other_admin_profile.org_id):
+        _contacts(other_admin_profile.org, ["ann@example.com"])  # another org's, never found
+        Account.objects.create(org=other_admin_profile.org, name="ACME CORP")
+    with org_context(acme.pk):
+        names = lookups.natural_keys(Account, "name", ["acme corp", "initech"], case_insensitive=True)
+        assert [name for _, name in names] == ["Acme Corp"]
+        emails = lookups.natural_keys(Contact, "email", ["ann@example.com", "carl@example.com"], True)
+        assert emails == [(made[0].pk, "Ann@Example.com")]
+        # Case-sensitive keys match exactly.
+        assert [sku for _, sku in lookups.natural_keys(Product, "sku", ["W-1", "w-1"], False)] == ["W-1"]
+        assert lookups.natural_keys(Contact, "email", [], True) == []
+    assert lookups.natural_keys(Contact, "email", ["ann@example.com"], True) == []  # no org context
+
+
+def test_natural_keys_elsewhere_are_the_orm_query(acme, monkeypatch):
+    from contacts.models import Contact
+
+    with org_context(acme.pk):
+        made = _contacts(acme, ["Ann@Example.com", "bob@example.com"])
+        raw = lookups.natural_keys(Contact, "email", ["ann@example.com"], True)
+        monkeypatch.setattr(connection, "vendor", "sqlite")  # the ORM's query, run here
+        assert (
+            lookups.natural_keys(Contact, "email", ["ann@example.com"], True)
+            == raw
+            == [(made[0].pk, "Ann@Example.com")]
+        )
+
+
+def _plan(run):
+    """The plan PostgreSQL chooses for the one statement `run()` sends."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    (statement,) = [q["sql"] for q in captured.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + statement)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _index_conditions(plan):
+    return "\n".join(line for line in plan.splitlines() if "Index Cond:" in line)
+
+
+def test_lookups_probe_their_index_even_when_statistics_say_the_table_is_empty(acme):
+    """A first import grows the tables faster than statistics follow (this machine's
+    PostgreSQL runs with autovacuum off): statistics taken while a table was empty must not
+    turn a batch's lookup into a scan of every row of the org."""
+    from contacts.models import Contact
+
+    with org_context(acme.pk):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE contacts_contact")
+            cursor.execute("ANALYZE salesforce_imports_importedrecord")
+        emails = [f"person{n}@example.com" for n in range(3000)]
+        contacts = _contacts(acme, emails)
+        account_type = ContentType.objects.get_for_model(Account)
+        ImportedRecord.objects.bulk_create(
+            ImportedRecord(
+                org=acme,
+                salesforce_id=f"003{n:015d}",
+                salesforce_object_type="Contact",
+                content_type=account_type,
+                object_id=contact.pk,
+                outcome=ImportedRecord.Outcome.IMPORTED,
+            )
+            for n, contact in enumerate(contacts)
+        )
+        keys = emails[::7]
+        plan = _plan(lambda: lookups.natural_keys(Contact, "email", keys, True))
+        # Under row-level security (the tests run as the app's role), the key itself must be
+        # the index's condition: `lower(email) = key` would be read after the org's rows.
+        assert "Index Scan using contact_org_email_ci_unique" in plan, plan
+        assert "email_key)::text = wanted.key)" in _index_conditions(plan), plan
+        plan = _plan(lambda: lookups.imported("Contact", [f"003{n:015d}" for n in range(0, 3000, 7)]))
+        assert "Index Scan using imported_record_unique_sf_id" in plan, plan
+        assert "(salesforce_id)::text = (wanted.value)::text" in _index_conditions(plan), plan

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from ..bulk_query import BulkQuery, BulkUnavailable, bulk_pages
 from ..mapping import mapping_for
-from . import chunks
+from . import chunks, start_calls
 from .notes_ahead import NotesAhead
 
 # A note's body costs one call per note whatever the query path, and notes are few next to
@@ -45,6 +45,7 @@ class RecordSource:
             # creates its job when its turn comes.
             return
         self._read_notes_ahead(sobjects)
+        wanted = []
         for sobject in sobjects:
             entry = runner.job.progress[sobject]
             if entry["status"] == "done" or sobject in runner.deltas or not self.wants_bulk(sobject):
@@ -54,12 +55,26 @@ class RecordSource:
             fields, _custom = runner._select_list(sobject)
             runner.mark_read_from(sobject)  # the job's snapshot is taken from now on
             soql = self.query_after_cursor(sobject, fields)
-            bulk_job = BulkQuery(runner.client, sobject, soql, mapping_for(sobject).query_all)
+            wanted.append(BulkQuery(runner.client, sobject, soql, mapping_for(sobject).query_all))
+
+        def create(bulk_job: BulkQuery):
             try:
                 bulk_job.create()
-                self.bulk_ahead[sobject] = bulk_job
-            except BulkUnavailable as exc:
-                self.bulk_ahead[sobject] = exc  # REST for it, with the warning, when its turn comes
+                return bulk_job
+            except BaseException as exc:  # noqa: BLE001 - sorted out below, once every call ended
+                return exc
+
+        # Side by side (one round trip each; eight at a time), like the start's other calls.
+        failure = None
+        for bulk_job, created in zip(wanted, start_calls.at_once(create, wanted), strict=True):
+            if isinstance(created, BulkUnavailable):
+                self.bulk_ahead[bulk_job.sobject] = created  # REST for it, with the warning, at its turn
+            elif isinstance(created, BaseException):
+                failure = failure or created
+            else:
+                self.bulk_ahead[bulk_job.sobject] = created  # aborted by abandon() if the job stops
+        if failure is not None:
+            raise failure
         if self.bulk_ahead:
             runner._save_progress()
         self._order = list(sobjects)

@@ -4,7 +4,7 @@ A job's start makes two calls per object type (its COUNT(), in the API budget's 
 or the job, and its describe) that depend on nothing but the type. One after the other, in
 a real org, they were 32 round trips of 150 ms before the first record; eight at a time
 they take four. Each call still goes through the client (retries, token refresh, counted in
-the job's calls). Bulk jobs are still created one after the other, in import order.
+the job's calls). The Bulk jobs requested ahead are created the same way (engine/sources.py).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from common.rls import org_context
+from salesforce_imports.bulk_query import BulkQuery
 from salesforce_imports.client import SalesforceClient
 from salesforce_imports.engine.job import types_in_order
 from salesforce_imports.models import ImportJob, JobStatus
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def in_flight(monkeypatch):
-    """The most calls of each kind (count, describe) the client had in flight at once."""
+    """The most calls of each kind (count, describe, Bulk job created) the client had in flight at once."""
     lock, now, most = threading.Lock(), {}, {}
 
     def watched(kind, real):
@@ -37,6 +38,7 @@ def in_flight(monkeypatch):
     monkeypatch.setattr(SalesforceClient, "count", watched("count", SalesforceClient.count))
     describe = watched("describe", SalesforceClient.describe_fields)
     monkeypatch.setattr(SalesforceClient, "describe_fields", describe)
+    monkeypatch.setattr(BulkQuery, "create", watched("bulk_create", BulkQuery.create))
     return most
 
 
@@ -60,3 +62,25 @@ def test_the_start_counts_and_describes_the_types_side_by_side(
     assert {s: e["total"] for s, e in job.progress.items()} == {s: sandbox.org.count(s) for s in types}
     calls = sandbox.stats()["calls"]
     assert calls["count"] == len(types) and calls["describe"] == len(types)  # each once
+
+
+def test_the_bulk_jobs_requested_ahead_are_created_side_by_side(
+    sandbox_factory, admin_api, admin_profile, connect, in_flight, settings
+):
+    settings.SALESFORCE_BULK_THRESHOLD = 5  # every type with more records than that: Bulk
+    sandbox = sandbox_factory(records=300, seed=3)
+    assert connect(admin_api)["Location"].endswith("result=connected")
+    sandbox.set_faults(latency_ms=50)
+    job_id = start(admin_api)
+    sandbox.reset_stats()
+    job = run(admin_profile, job_id)
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert in_flight["bulk_create"] > 1
+    bulk_types = [s for s in types_in_order(ALL) if s != "ContentNote" and sandbox.org.count(s) > 5]
+    assert len(bulk_types) > 2
+    calls = sandbox.stats()["calls"]
+    assert calls["bulk_create"] == len(bulk_types)  # one job each, nothing asked twice
+    for sobject in bulk_types:  # every record of each came through its job, into one bucket
+        entry = job.progress[sobject]
+        fetched = entry["imported"] + entry["matched"] + entry["skipped"] + entry["errors"]
+        assert fetched == sandbox.org.count(sobject), sobject

@@ -41,7 +41,12 @@ def links(object_type: str, sf_ids) -> dict[str, tuple]:
 
 
 def owners(content_type_id: int, object_ids) -> dict[uuid.UUID, str]:
-    """CRM record -> the Salesforce Id linked to it, for the CRM records linked to one."""
+    """CRM record -> the Salesforce Id linked to it, for the CRM records linked to one.
+
+    `= ANY`, not a probe per value as `imported`: with statistics taken while the table was
+    empty, the planner probes the unique index for this with the org alone (a scan of the
+    org's links per value), where `= ANY` reads them at most once per batch. It is asked only
+    for the CRM records a batch's natural keys matched."""
     return dict(
         _rows(("object_id", "salesforce_id"), {"content_type_id": content_type_id}, "object_id", object_ids)
     )
@@ -78,13 +83,6 @@ def natural_keys(model, field: str, keys, case_insensitive: bool) -> list[tuple]
         return cursor.fetchall()
 
 
-# The indexes a lookup can probe once per value: (filter columns, probed column).
-_PROBED_INDEXES = {
-    (("salesforce_object_type",), "salesforce_id"),  # the unique (org, type, Salesforce Id)
-    (("content_type_id",), "object_id"),  # imported_record_crm_idx (org, content type, object)
-}
-
-
 def _rows(columns: tuple[str, ...], where: dict, any_column: str, values) -> list[tuple]:
     """`columns` of the current org's ImportedRecords matching `where` whose `any_column` is
     one of `values`."""
@@ -97,23 +95,19 @@ def _rows(columns: tuple[str, ...], where: dict, any_column: str, values) -> lis
         return []
     conditions = "".join(f" AND {name} = %s" for name in where)
     table = connection.ops.quote_name(ImportedRecord._meta.db_table)
-    if (tuple(where), any_column) in _PROBED_INDEXES:
-        # One probe of the index per value, whatever the planner believes: during a first
-        # import the table grows from nothing to millions of rows faster than statistics
-        # follow (and autovacuum may be off), and with `= ANY` a planner that thinks a type
-        # has a handful of rows scans all of them for every batch, so each batch cost more
-        # than the one before. LIMIT 1 (an Id is unique per type) or OFFSET 0 keeps the
-        # planner from flattening the probe into a join it could answer with a scan.
-        fence = "LIMIT 1" if any_column == "salesforce_id" else "OFFSET 0"
-        unique = list(dict.fromkeys(values))
-        array, element = (id_array(unique), "varchar") if any_column == "salesforce_id" else (unique, "uuid")
+    if any_column == "salesforce_id" and "salesforce_object_type" in where:
+        # One probe of the unique (org, type, Salesforce Id) index per Id, whatever the
+        # planner believes: during a first import the table grows from nothing to millions of
+        # rows faster than statistics follow (and autovacuum may be off), and with `= ANY` a
+        # planner that thinks a type has a handful of rows scans all of them for every batch,
+        # so each batch cost more than the one before.
         sql = (
             f"SELECT {', '.join(f'found.{c}' for c in columns)} "
-            f"FROM unnest(%s::{element}[]) AS wanted(value) CROSS JOIN LATERAL ("
+            f"FROM unnest(%s::varchar[]) AS wanted(value) CROSS JOIN LATERAL ("
             f"SELECT {', '.join(columns)} FROM {table} "
-            f"WHERE org_id = %s{conditions} AND {any_column} = wanted.value {fence}) AS found"
+            f"WHERE org_id = %s{conditions} AND salesforce_id = wanted.value LIMIT 1) AS found"
         )
-        params = [array, org_id, *where.values()]
+        params = [id_array(list(dict.fromkeys(values))), org_id, *where.values()]
     else:
         array = id_array(values) if any_column == "salesforce_id" else values
         sql = (

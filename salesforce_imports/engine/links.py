@@ -27,15 +27,7 @@ def resolve_custom_lookups(pending) -> None:
     wanted = {sf_id for p in pending for _api, sf_id in p.converted.custom_lookups}
     if not wanted:
         return
-    # Per type, by key prefix: each type's lookup probes the (org, type, Id) index, where one
-    # for any type would scan every imported record of the org for each batch.
-    by_type = defaultdict(list)
-    for sf_id in wanted:
-        by_type[sobject_of_id(sf_id)].append(sf_id)
-    found = {}
-    for sobject, ids in by_type.items():
-        if sobject:  # an Id of a kind the CRM does not import was never imported
-            found.update(lookups.imported(sobject, ids))
+    found = _targets(wanted)
     for p in pending:
         custom = p.values.get("custom_fields") or {}
         for api_name, sf_id in p.converted.custom_lookups:
@@ -71,17 +63,16 @@ def settle(job, record_warnings) -> None:
 
 
 def _targets(sf_ids) -> dict:
+    """Salesforce Id -> CRM record, for those of `sf_ids` imported: one lookup per type, by
+    key prefix (each probes the (org, type, Id) index; a lookup for any type would read every
+    imported record of the org)."""
     by_type = defaultdict(list)
     for sf_id in sf_ids:
         by_type[sobject_of_id(sf_id)].append(sf_id)
     found = {}
     for sobject, ids in by_type.items():
-        if sobject:
-            found.update(
-                ImportedRecord.objects.filter(
-                    salesforce_object_type=sobject, salesforce_id__any=ids
-                ).values_list("salesforce_id", "object_id")
-            )
+        if sobject:  # an Id of a kind the CRM does not import was never imported
+            found.update(lookups.imported(sobject, ids))
     return found
 
 

@@ -22,10 +22,9 @@ from ..models import ImportedRecord
 _SALESFORCE_ID = ImportedRecord._meta.get_field("salesforce_id")
 
 
-def imported(object_type: str | None, sf_ids) -> dict[str, uuid.UUID]:
-    """Salesforce Id -> the CRM record it became (imported or matched); any object type when
-    `object_type` is None."""
-    where = {} if object_type is None else {"salesforce_object_type": object_type}
+def imported(object_type: str, sf_ids) -> dict[str, uuid.UUID]:
+    """Salesforce Id -> the CRM record it became (imported or matched)."""
+    where = {"salesforce_object_type": object_type}
     return dict(_rows(("salesforce_id", "object_id"), where, "salesforce_id", sf_ids))
 
 

@@ -71,7 +71,6 @@ def test_the_raw_lookups_answer_what_the_orm_answers(acme, ids):
         assert found[ids[0]][0] == made[ids[0]].object_id
         assert found[ids[0]][2] == ImportedRecord.objects.get(pk=made[ids[0]].pk).synced_at
         assert lookups.imported("Account", asked) == {k: v[0] for k, v in found.items()}
-        assert set(lookups.imported(None, asked)) == set(ids)  # any type
         pks = [made[ids[0]].object_id, uuid.uuid4()]
         assert lookups.owners(ContentType.objects.get_for_model(Account).pk, pks) == {pks[0]: ids[0]}
 
@@ -82,7 +81,7 @@ def test_the_fallback_elsewhere_is_the_orm_query(acme, monkeypatch):
         raw = lookups.links("Account", PLAIN_IDS)
         monkeypatch.setattr(connection, "vendor", "sqlite")  # the ORM's query, run here
         assert lookups.links("Account", PLAIN_IDS) == raw
-        assert lookups.imported(None, PLAIN_IDS) == {"001000000000001AAA": made.object_id}
+        assert lookups.imported("Account", PLAIN_IDS) == {"001000000000001AAA": made.object_id}
         assert lookups.owners(made.content_type_id, [made.object_id]) == {
             made.object_id: "001000000000001AAA"
         }
@@ -98,7 +97,7 @@ def test_a_lookup_sees_its_own_org_only(acme, other_admin_profile):
         assert lookups.imported("Account", ["001000000000001AAA"]) == {"001000000000001AAA": ours.object_id}
         assert lookups.owners(theirs.content_type_id, [theirs.object_id]) == {}
     with org_context(globex.pk):
-        assert lookups.imported(None, ["001000000000001AAA"]) == {"001000000000001AAA": theirs.object_id}
+        assert lookups.imported("Account", ["001000000000001AAA"]) == {"001000000000001AAA": theirs.object_id}
     # No org context: nothing, as the org-scoped manager has it.
     assert lookups.links("Account", ["001000000000001AAA"]) == {}
 

@@ -164,10 +164,12 @@ class BatchImporter:
         if any(p.update_of is not None for p in plan.pending):
             updates.apply(self.model, self.content_type.pk, plan)
             self._settle(plan)  # an update the database refused is an error now
-        self.links.insert(plan.links, plan.link_values)
+        # No savepoint of their own (two round trips each): these rows only fail with the
+        # whole batch, whose transaction then rolls back.
+        self.links.insert(plan.links, plan.link_values, savepoint=False)
         if with_problems:
-            self.problems.insert(plan.tally.problems, plan.problem_values)
-        self.pending_links_writer.insert(plan.pending_links, plan.pending_link_values)
+            self.problems.insert(plan.tally.problems, plan.problem_values, savepoint=False)
+        self.pending_links_writer.insert(plan.pending_links, plan.pending_link_values, savepoint=False)
         return plan.tally
 
     def _row(self, p: Pending, key: uuid.UUID, stamp) -> dict:

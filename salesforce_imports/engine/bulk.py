@@ -5,9 +5,17 @@ INSERT ... SELECT. COPY straight into the real table is not an option: PostgreSQ
 COPY FROM into a table with row-level security, while INSERT ... SELECT is checked by the
 policy like any insert. This skips building model instances and Django's per-value SQL
 preparation, which dominate `bulk_create` for thousands of rows. Elsewhere: bulk_create.
+
+The staging table is made once per connection, ON COMMIT DELETE ROWS: PostgreSQL empties it
+in place at each commit. A TRUNCATE per batch (as before) gave the table new files and
+updated the catalog every time: about 4 ms per table and batch, 8% of the writer's time. It
+is still truncated before a COPY when rows may be left in it (a second insert into the
+same table in one transaction, or after a rollback).
 """
 
 from __future__ import annotations
+
+import weakref
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -26,6 +34,28 @@ from common import exact_json
 _MISSING = object()
 _NOW = object()
 _AUTO = (AutoField, BigAutoField, SmallAutoField)
+
+
+class _Stages:
+    """One database connection's staging tables: those made (by a committed transaction, so
+    they exist) and those that may still hold rows (filled, and no commit since)."""
+
+    def __init__(self):
+        self.made: set[str] = set()
+        self.filled: set[str] = set()
+
+
+# Keyed by the driver's connection: a connection opened again starts with no temp tables.
+_stages: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _stages_of_connection() -> _Stages:
+    connection.ensure_connection()
+    raw = connection.connection
+    stages = _stages.get(raw)
+    if stages is None:
+        stages = _stages[raw] = _Stages()
+    return stages
 
 
 class RowWriter:
@@ -66,30 +96,38 @@ class RowWriter:
             encoded.append(tuple(values))
         return encoded
 
-    def insert(self, rows: list[dict], encoded: list[tuple] | None = None) -> None:
-        """All rows or none (a savepoint): the caller isolates failures if it must."""
+    def insert(self, rows: list[dict], encoded: list[tuple] | None = None, savepoint: bool = True) -> None:
+        """All rows or none (a savepoint, unless `savepoint` is False: then a failure fails
+        the caller's whole transaction, for rows that must never fail on their own)."""
         if not rows:
             return
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             if connection.vendor == "postgresql":
                 self._copy_insert(encoded if encoded is not None else self.encode(rows))
             else:
                 self.model.objects.bulk_create([self.model(**row) for row in rows])
 
     def _copy_insert(self, encoded: list[tuple]) -> None:
+        stages, stage = _stages_of_connection(), self.stage
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {self.stage} AS "
-                f"SELECT {self.columns} FROM {connection.ops.quote_name(self.table)} WITH NO DATA"
-            )
-            with cursor.cursor.copy(f"COPY {self.stage} ({self.columns}) FROM STDIN") as copy:
+            if stage not in stages.made:
+                cursor.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
+                    f"SELECT {self.columns} FROM {connection.ops.quote_name(self.table)} WITH NO DATA"
+                )
+                # Known to exist once this transaction commits (a rollback takes it away).
+                transaction.on_commit(lambda: stages.made.add(stage))
+            if stage in stages.filled:
+                cursor.execute(f"TRUNCATE {stage}")
+            with cursor.cursor.copy(f"COPY {stage} ({self.columns}) FROM STDIN") as copy:
                 for values in encoded:
                     copy.write_row(values)
             cursor.execute(
                 f"INSERT INTO {connection.ops.quote_name(self.table)} ({self.columns}) "
-                f"SELECT {self.columns} FROM {self.stage}"
+                f"SELECT {self.columns} FROM {stage}"
             )
-            cursor.execute(f"TRUNCATE {self.stage}")
+        stages.filled.add(stage)
+        transaction.on_commit(lambda: stages.filled.discard(stage))  # emptied by the commit
 
 
 def _constant_default(field):

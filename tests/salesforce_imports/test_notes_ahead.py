@@ -306,3 +306,41 @@ def test_bodies_are_read_ahead_only_when_salesforce_is_far_away(
     threads = {name.rsplit("_", 1)[0] for name, _note in body_spy}
     assert threads == ({"notes-ahead-body"} if ahead else {"note-body"})
     assert len(body_spy) == len(note_ids(notes_org))  # every body once, either way
+
+
+@pytest.mark.parametrize(
+    "latency_ms, threads", [(0, notes.QUICK_ORG_THREADS), (60, 8)], ids=["at-once", "far-away"]
+)
+def test_the_turn_makes_its_body_calls_side_by_side_fewer_when_salesforce_answers_at_once(
+    notes_org, admin_profile, settings, monkeypatch, latency_ms, threads
+):
+    """Far away, SALESFORCE_NOTE_BODY_CONCURRENCY calls wait on the network together; against
+    an org that answers at once the calls are the worker's CPU, and a few threads do."""
+    settings.SALESFORCE_NOTES_AHEAD_MIN_SECONDS = 0.05
+    settings.SALESFORCE_NOTE_BODY_CONCURRENCY = 8
+    notes_org.set_faults(latency_ms=latency_ms)
+    lock, in_flight, peak = threading.Lock(), [0], [0]
+    real = notes.body_of
+
+    def counting(client, note_id):
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        try:
+            time.sleep(0.02)  # long enough for every thread of the pool to be in a call
+            return real(client, note_id)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    monkeypatch.setattr(notes, "body_of", counting)
+    with org_context(admin_profile.org_id):
+        client = SalesforceClient(SalesforceConnection.objects.get())
+        soql = "SELECT Id, Title FROM ContentNote WHERE IsDeleted = false ORDER BY Id"
+        records = [r for page in client.query_pages(soql) for r in page][:40]
+        assert len(records) > 8
+        ContentNoteFetcher(client)(records)
+    assert peak[0] == threads
+    for record in records:  # every body, whatever the threads
+        index = index_from_id("ContentNote", record["Id"])
+        assert record[BODY] == notes_org.org.factory.content_note_body(index).decode()

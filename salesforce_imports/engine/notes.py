@@ -70,7 +70,6 @@ class ContentNoteFetcher:
             for record, (body, error) in zip(missing, pool.map(fetch, missing), strict=True):
                 record[BODY], record[BODY_ERROR] = body, error
 
-
     def threads(self) -> int:
         """SALESFORCE_NOTE_BODY_CONCURRENCY, where each call waits on the network."""
         round_trip = getattr(self.client, "round_trip", None)

@@ -71,14 +71,18 @@ class ResultFeed:
                 return
         callback()
 
-    def pages(self) -> Iterator:
-        """The ResultPages in order; the feeder's error, if it met one, is raised here."""
+    def pages(self, while_waiting: Callable[[], None] | None = None) -> Iterator:
+        """The ResultPages in order; the feeder's error, if it met one, is raised here.
+        `while_waiting`: called every _POLL seconds while the next page is not there yet (a
+        real org's job can take minutes): the engine's cancel check, whose error ends the wait."""
         self.start()
         while True:
             try:
                 item = self._queue.get(timeout=_POLL)
             except queue.Empty:
                 if not self.stopped.is_set() and self._thread.is_alive():
+                    if while_waiting is not None:
+                        while_waiting()
                     continue
                 try:  # what the feeder put just before it ended
                     item = self._queue.get_nowait()

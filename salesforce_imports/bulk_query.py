@@ -147,6 +147,7 @@ class BulkQuery:
         self.feed: ResultFeed | None = None
         self._feed_lock = threading.Lock()
         self._abandoned = False
+        self.ended = False  # Salesforce said the job is over (complete, failed or aborted)
 
     # -- the job ------------------------------------------------------------------------------
     def _url(self, sf, path: str = "") -> str:
@@ -178,6 +179,7 @@ class BulkQuery:
                 lambda sf: sf._call_salesforce("GET", self._url(sf, f"/{self.job_id}")).json()
             )
             state = info.get("state")
+            self.ended = state in (COMPLETE, FAILED, ABORTED)
             if state == COMPLETE:
                 return info
             if state in (FAILED, ABORTED):
@@ -335,13 +337,20 @@ class BulkQuery:
 
 
 def bulk_pages(
-    client, sobject: str, soql: str, query_all: bool = False, job: BulkQuery | None = None, then=None
+    client,
+    sobject: str,
+    soql: str,
+    query_all: bool = False,
+    job: BulkQuery | None = None,
+    then=None,
+    while_waiting=None,
 ) -> Iterator[list[dict]]:
     """The query's records in order, a batch (SALESFORCE_BATCH_SIZE) at a time, with up to
     SALESFORCE_BULK_DOWNLOADS result pages downloading at once while the caller writes the
     earlier ones (bulk_downloads.ResultFeed). `job`: one created earlier for this query
     (requested ahead, perhaps already reading ahead), else one is created now. `then`: called
-    once every page is downloading (to start on the next object's pages)."""
+    once every page is downloading (to start on the next object's pages). `while_waiting`:
+    called while no page is there yet (ResultFeed.pages)."""
     if job is None:
         job = BulkQuery(client, sobject, soql, query_all)
         job.create()
@@ -350,7 +359,7 @@ def bulk_pages(
         feed.when_all_requested(then)
     handed_out = 0
     try:
-        for page in feed.pages():
+        for page in feed.pages(while_waiting):
             handed_out += page.rows
             yield from page.batches(sobject, settings.SALESFORCE_BATCH_SIZE)
         # The job says how many rows it selected: pages that stop short of that (a listing
@@ -360,6 +369,10 @@ def bulk_pages(
                 f"The Bulk API job for {sobject} selected {feed.selected} records but its result "
                 f"pages held {handed_out}"
             )
+    except BaseException:
+        if not job.ended:  # left while Salesforce still works on it (a cancel): stop it there too
+            job.abort()
+        raise
     finally:
         feed.close()
 

@@ -18,11 +18,11 @@ from ..value_mappings import overrides_for
 from . import chunks, counters, delta, links, start_calls
 from .batch import BatchImporter, Plan
 from .collector import fewer_collections
-from .custom_fields import custom_fields_of, store_definitions
 from .ledger import Ledger, SideLedger
 from .notes import ContentNoteFetcher
 from .owners import OwnerDirectory, read_salesforce_users
 from .prices import set_product_prices
+from .select_list import select_list
 from .sources import RecordSource, soql_id
 from .tally import Tally
 from .writer import BatchWriter
@@ -152,44 +152,8 @@ class JobRunner:
     def _select_list(self, sobject: str) -> tuple[list[str], tuple]:
         """The fields to SELECT, and the custom fields among them (worked out once per run)."""
         if sobject not in self._selects:
-            self._selects[sobject] = self._work_out_select_list(sobject)
+            self._selects[sobject] = select_list(self.job, self.client, sobject, self._job_warning)
         return self._selects[sobject]
-
-    def _work_out_select_list(self, sobject: str) -> tuple[list[str], tuple]:
-        mapping = mapping_for(sobject)
-        described = self.client.describe_fields(sobject)
-        entry = self.job.progress[sobject]
-        # Warned once per job: a resumed or taken-over run works the list out again.
-        first_time = not entry.get("fields_checked") and entry["last_id"] == ""
-        entry["fields_checked"] = True  # saved with the warnings (or the next progress save)
-
-        def readable(name: str) -> bool:
-            # A relationship field (Product2.Name) is readable when its lookup field is.
-            return name in described or ("." in name and _lookup_field(name) in described)
-
-        wanted = mapping.soql_fields
-        missing = [f for f in wanted if not readable(f) and f not in mapping.optional_fields]
-        if missing and first_time:
-            self._job_warning(
-                sobject,
-                ", ".join(missing),
-                f"Not readable in this Salesforce org (field-level security or not present), "
-                f"so not imported: {', '.join(missing)}.",
-            )
-        fields = [f for f in wanted if readable(f)] + [f for f in mapping.audit_fields if f in described]
-        custom = ()
-        if self.job.include_custom_fields:
-            hidden = store_definitions(self.job.org_id, sobject, described)
-            if hidden and first_time:
-                self._job_warning(
-                    sobject,
-                    ", ".join(hidden),
-                    f"Custom field(s) an earlier import read are no longer readable (field-level "
-                    f"security or deleted), so not imported: {', '.join(hidden)}.",
-                )
-            custom = custom_fields_of(described)
-            fields += [c.api_name for c in custom if c.api_name not in fields]
-        return fields, custom
 
     def mark_read_from(self, sobject: str) -> None:
         # The next re-import asks for what changed since now, in Salesforce's clock (the
@@ -243,7 +207,10 @@ class JobRunner:
             return
         size = settings.SALESFORCE_BATCH_SIZE
         with BatchWriter(self._write_batch, threaded=not self.preview) as writer:
-            for page in self.source.pages_after_cursor(sobject, fields, importer.mapping.query_all, writer):
+            pages = self.source.pages_after_cursor(
+                sobject, fields, importer.mapping.query_all, writer, while_waiting=self._check_cancel
+            )
+            for page in pages:
                 for start in range(0, len(page), size):
                     self._check_cancel()
                     plan = importer.prepare(page[start : start + size])
@@ -397,9 +364,3 @@ def relax_commit_durability() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-def _lookup_field(relationship_field: str) -> str:
-    """Product2.Name -> Product2Id; Primary_Contact__r.Name -> Primary_Contact__c."""
-    relationship = relationship_field.split(".", 1)[0]
-    return relationship[:-3] + "__c" if relationship.endswith("__r") else relationship + "Id"

@@ -68,14 +68,20 @@ class NotesAhead:
         self._thread = threading.Thread(target=run, args=(self._read,), name="notes-ahead", daemon=True)
         self._thread.start()
 
-    def batches(self):
+    def batches(self, while_waiting=None):
         """The batches read, in Id order, each once its links and bodies are in; waits for
-        the next while the read is behind. Ends where the read ended (see `complete`)."""
+        the next while the read is behind, calling `while_waiting` (the engine's cancel
+        check) every WAIT_SECONDS. Ends where the read ended (see `complete`)."""
         handed = 0
         while True:
             with self._ready:
                 while handed == len(self._batches) and not self._finished:
-                    self._ready.wait(WAIT_SECONDS)
+                    if not self._ready.wait(WAIT_SECONDS) and while_waiting is not None:
+                        self._ready.release()  # the check queries the database: not under the lock
+                        try:
+                            while_waiting()
+                        finally:
+                            self._ready.acquire()
                     if self._thread is not None and not self._thread.is_alive():
                         self._finished = True  # cannot happen short of a bug: never wait for ever
                 if handed == len(self._batches):

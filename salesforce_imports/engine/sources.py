@@ -138,12 +138,16 @@ class RecordSource:
             where += f" AND Id > '{soql_id(last_id)}'"  # after the last committed batch
         return f"SELECT {', '.join(fields)} FROM {sobject} {where} ORDER BY Id"
 
-    def pages_after_cursor(self, sobject: str, fields: list[str], query_all: bool, writer):
+    def pages_after_cursor(
+        self, sobject: str, fields: list[str], query_all: bool, writer, while_waiting=None
+    ):
         """Bulk API 2.0 for a big object, REST otherwise, and REST from where Bulk got to
-        when Bulk refuses the query or its job fails at Salesforce."""
+        when Bulk refuses the query or its job fails at Salesforce. `while_waiting`: called
+        while a Bulk job or the notes read ahead keep the next records waiting (the cancel
+        check: an admin's cancel is not held up by Salesforce's minutes of job processing)."""
         if sobject == NOTES and self.notes_ahead is not None and not self._notes_handed_out:
             self._notes_handed_out = True  # a query asked again (a lost cursor) starts from the cursor
-            yield from self.notes_ahead.batches()
+            yield from self.notes_ahead.batches(while_waiting)
             if self.notes_ahead.complete:
                 return
             writer.wait()  # the read stopped early: every batch handed out is committed, the rest from there
@@ -155,7 +159,9 @@ class RecordSource:
                     raise ahead
                 soql = self.query_after_cursor(sobject, fields)
                 then = lambda: self._read_ahead_after(sobject)  # noqa: E731 - called from the feed's thread
-                yield from bulk_pages(client, sobject, soql, query_all, job=ahead, then=then)
+                yield from bulk_pages(
+                    client, sobject, soql, query_all, job=ahead, then=then, while_waiting=while_waiting
+                )
                 return
             except BulkUnavailable as exc:
                 writer.wait()  # every page handed out is committed: the cursor is exact again

@@ -1,7 +1,11 @@
 """Bulk API 2.0 in the importer: the same org imported through Bulk and through REST lands
 the same rows, buckets and problems; a refused or failed Bulk job falls back to REST."""
 
+import threading
+import time
+
 import pytest
+from django import db
 
 from common.rls import org_context
 from salesforce_imports import services
@@ -310,3 +314,38 @@ def test_a_taken_over_job_warns_once_about_unreadable_fields(
         )
     assert job.status == JobStatus.COMPLETED, job.failure_reason
     assert len(warnings) == 1 and "Phone" in warnings[0], warnings
+
+
+def test_a_cancel_while_salesforce_processes_a_bulk_job_ends_the_import_at_once(
+    bulk_connected, admin_api, admin_profile
+):
+    """A real org's query job can take minutes before its first page: the admin's cancel
+    must not wait for it (nor leave the job running at Salesforce)."""
+    bulk_connected.set_faults(bulk_page_records=200, bulk_job_floor_ms=120_000)
+    job_id = start(admin_api)
+    failures = []
+
+    def work():
+        try:
+            with org_context(admin_profile.org_id):
+                services.run_import(job_id, runner="test/1")
+        except BaseException as exc:  # noqa: BLE001 - shown by the assertion below
+            failures.append(exc)
+        finally:
+            db.connections.close_all()  # this thread's own connection
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    deadline = time.time() + 60
+    while bulk_connected.stats()["calls"].get("bulk_poll", 0) < 1 and time.time() < deadline:
+        time.sleep(0.05)
+    assert bulk_connected.stats()["calls"].get("bulk_poll", 0) >= 1, "the import is waiting on a Bulk job"
+    asked = time.time()
+    assert admin_api.post(f"/api/salesforce/import/{job_id}/cancel/").status_code == 202
+    worker.join(timeout=30)
+    assert not worker.is_alive() and not failures
+    assert time.time() - asked < 10  # not the job's two minutes
+    with org_context(admin_profile.org_id):
+        assert ImportJob.objects.get(pk=job_id).status == JobStatus.CANCELLED
+    states = {job.state for job in bulk_connected.app.bulk_jobs._jobs.values()}
+    assert states == {"Aborted"}, states  # every job requested ahead aborted at Salesforce

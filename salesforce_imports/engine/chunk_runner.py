@@ -26,6 +26,7 @@ from ..models import ChunkStatus, ImportChunk, ImportedRecord, ImportJob, JobSta
 from ..value_mappings import overrides_for
 from . import lookups
 from .batch import BatchImporter
+from .collector import big_blocks_back_to_the_system
 from .heartbeat import Heartbeat
 from .job import MAX_REQUERIES, Cancelled, LeaseLost, relax_commit_durability
 from .notes import ContentNoteFetcher
@@ -173,6 +174,7 @@ class ChunkRunner:
         )
 
     def run(self) -> None:
+        big_blocks_back_to_the_system()
         for attempt in range(1, MAX_REQUERIES + 2):
             try:
                 self._import_pages()

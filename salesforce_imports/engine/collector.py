@@ -1,8 +1,10 @@
-"""The garbage collector while a job streams records through the worker."""
+"""Python's memory while a job streams records through the worker: the garbage collector,
+and where the C allocator puts big blocks."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 
 
@@ -27,3 +29,33 @@ def fewer_collections():
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+
+
+# Blocks of this size and more get their own mapping from the C allocator, handed back to the
+# system when freed (glibc's M_MMAP_THRESHOLD).
+BIG_BLOCK_BYTES = 1 << 20
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's malloc.h
+_tuned = False  # once per process
+
+
+def big_blocks_back_to_the_system() -> None:
+    """A REST page is several MB of JSON text, read in one thread and freed in another; glibc
+    serves such blocks from its heaps once its adaptive threshold has risen past them, and the
+    freed space, scattered between live small objects, never goes back: measured here, a
+    REST-only import's worker grew by 90 MB within one object type of a 1,000,000-record org
+    while the live Python objects stayed at 15 MB. A fixed threshold keeps every page-sized
+    block in its own mapping: the 200,000-record REST-only bench peaked at 175 MB instead of
+    208-217 MB, at the same speed in interleaved runs. Once per process; elsewhere than glibc
+    nothing is done."""
+    global _tuned
+    if _tuned:
+        return
+    _tuned = True
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc (macOS, musl): its own allocator, as it is
+        return
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt(_M_MMAP_THRESHOLD, BIG_BLOCK_BYTES)
+

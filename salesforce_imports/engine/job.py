@@ -17,7 +17,7 @@ from ..models import ImportJob, JobMode, Severity
 from ..value_mappings import overrides_for
 from . import chunks, counters, delta, links, start_calls
 from .batch import BatchImporter, Plan
-from .collector import fewer_collections
+from .collector import big_blocks_back_to_the_system, fewer_collections
 from .ledger import Ledger, SideLedger
 from .notes import ContentNoteFetcher
 from .owners import OwnerDirectory, read_salesforce_users
@@ -82,6 +82,7 @@ class JobRunner:
         self.source = RecordSource(self)  # REST pages or Bulk API jobs, per object type
 
     def run(self) -> None:
+        big_blocks_back_to_the_system()
         with fewer_collections():
             self._run_job()
 

@@ -142,17 +142,19 @@ def bulk_queries(sandbox) -> list[str]:
 
 
 def test_a_failed_bulk_job_falls_back_to_rest_with_a_warning(bulk_connected, admin_api, admin_profile):
-    bulk_connected.set_faults(bulk_page_records=200, bulk_fail_next=1)  # the first object's job fails
+    # The first job Salesforce is asked for fails; the jobs are created side by side, so
+    # which object's it is depends on which creation arrived first.
+    bulk_connected.set_faults(bulk_page_records=200, bulk_fail_next=1)
     job = run(admin_profile, start(admin_api))
     assert job.status == JobStatus.COMPLETED, job.failure_reason
     assert_accounted(job, bulk_connected)
     assert_no_duplicates(admin_profile)
     with org_context(admin_profile.org_id):
         warning = ImportProblem.objects.get(job_id=job.pk, message__contains="REST API instead")
-    assert warning.object_type == "Product2" and "Failed" in warning.message
+    assert warning.object_type in FETCHED_TYPES and "Failed" in warning.message
     calls = bulk_connected.stats()["calls"]
     assert calls["bulk_create"] >= len(FETCHED_TYPES)  # the others went through Bulk
-    assert calls["query"] >= 1  # Product2 through REST
+    assert calls["query"] >= 1  # the failed one through REST
 
 
 def test_a_killed_bulk_import_resumes_without_fetching_committed_pages_again(

@@ -187,6 +187,7 @@ class BulkQuery:
                 raise BulkUnavailable(f"The Bulk API job for {self.sobject} ended {state}: {reason}")
             if time.monotonic() > deadline:
                 self._abort_at_salesforce()
+                self.ended = True  # aborted here: bulk_pages need not abort it again
                 raise BulkUnavailable(f"The Bulk API job for {self.sobject} did not complete in time")
             if self.feed is not None and self.feed.stopped.wait(delay):
                 raise BulkUnavailable(f"The Bulk API job for {self.sobject} was left: the import stopped")

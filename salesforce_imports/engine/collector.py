@@ -58,4 +58,3 @@ def big_blocks_back_to_the_system() -> None:
         return
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt(_M_MMAP_THRESHOLD, BIG_BLOCK_BYTES)
-

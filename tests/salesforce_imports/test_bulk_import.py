@@ -351,3 +351,20 @@ def test_a_cancel_while_salesforce_processes_a_bulk_job_ends_the_import_at_once(
         assert ImportJob.objects.get(pk=job_id).status == JobStatus.CANCELLED
     states = {job.state for job in bulk_connected.app.bulk_jobs._jobs.values()}
     assert states == {"Aborted"}, states  # every job requested ahead aborted at Salesforce
+
+
+def test_a_bulk_job_that_outlasts_its_timeout_is_aborted_once_and_goes_through_rest(
+    bulk_connected, admin_api, admin_profile, settings, caplog
+):
+    settings.SALESFORCE_BULK_TIMEOUT_SECONDS = 0  # given up at the first look
+    bulk_connected.set_faults(bulk_page_records=200, bulk_job_floor_ms=120_000)
+    job = run(admin_profile, start(admin_api))
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert_accounted(job, bulk_connected)
+    assert_no_duplicates(admin_profile)
+    with org_context(admin_profile.org_id):
+        warnings = ImportProblem.objects.filter(job_id=job.pk, message__contains="did not complete in time")
+        late = set(warnings.values_list("object_type", flat=True))
+    assert late == set(FETCHED_TYPES) - {"ContentNote"}  # Lightning notes stay on REST
+    assert {j.state for j in bulk_connected.app.bulk_jobs._jobs.values()} == {"Aborted"}
+    assert "Could not abort" not in caplog.text  # each job aborted once, not again on the way out

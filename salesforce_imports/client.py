@@ -142,6 +142,13 @@ class SalesforceClient:
                 self.round_trip = seconds
         return response
 
+    def far_away(self) -> bool:
+        """Do calls wait on the network? (The quickest answer so far took at least
+        SALESFORCE_NOTES_AHEAD_MIN_SECONDS.) Then calls made side by side overlap their waits;
+        against an org that answers at once each call is the worker's own CPU either way.
+        No answer yet: not known to be far."""
+        return self.round_trip is not None and self.round_trip >= settings.SALESFORCE_NOTES_AHEAD_MIN_SECONDS
+
     def _refresh(self) -> None:
         self.connection = tokens.refresh(self.connection.pk, self.connection.access_token)
         self._sf = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 
 
@@ -35,9 +36,9 @@ def fewer_collections():
 # system when freed (glibc's M_MMAP_THRESHOLD).
 BIG_BLOCK_BYTES = 1 << 20
 _M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's malloc.h
-_tuned = False  # once per process
 
 
+@functools.cache  # once per process
 def big_blocks_back_to_the_system() -> None:
     """A REST page is several MB of JSON text, read in one thread and freed in another; glibc
     serves such blocks from its heaps once its adaptive threshold has risen past them, and the
@@ -47,10 +48,6 @@ def big_blocks_back_to_the_system() -> None:
     block in its own mapping: the 200,000-record REST-only bench peaked at 175 MB instead of
     208-217 MB, at the same speed in interleaved runs. Once per process; elsewhere than glibc
     nothing is done."""
-    global _tuned
-    if _tuned:
-        return
-    _tuned = True
     try:
         libc = ctypes.CDLL(None)
         mallopt = libc.mallopt

@@ -26,8 +26,8 @@ from ..mapping.notes import BODY, BODY_ERROR, LINKS
 logger = logging.getLogger(__name__)
 
 LINK_QUERY_CHUNK = 200
-# Body calls at once against an org that answers at once (client.round_trip below
-# SALESFORCE_NOTES_AHEAD_MIN_SECONDS): each call is then our own CPU (about 0.7 ms of HTTP
+# Body calls at once against an org that answers at once (not client.far_away()): each call
+# is then our own CPU (about 0.7 ms of HTTP
 # client per body, measured on the bench machine), so more threads only take turns at the
 # interpreter and the switching costs more than it overlaps (ContentNote of the 200,000-record
 # bench: 4.6 s with 16 threads, 3.5 s with 4).
@@ -72,10 +72,7 @@ class ContentNoteFetcher:
 
     def threads(self) -> int:
         """SALESFORCE_NOTE_BODY_CONCURRENCY, where each call waits on the network."""
-        round_trip = getattr(self.client, "round_trip", None)
-        if round_trip is not None and round_trip < settings.SALESFORCE_NOTES_AHEAD_MIN_SECONDS:
-            return min(self.concurrency, QUICK_ORG_THREADS)
-        return self.concurrency
+        return self.concurrency if self.client.far_away() else min(self.concurrency, QUICK_ORG_THREADS)
 
 
 def is_note_id(value) -> bool:

@@ -106,8 +106,7 @@ class RecordSource:
         # answers at once, the body calls are our own CPU either way, and sixteen threads
         # making them beside the import only take the interpreter from it: they wait for
         # their turn, where they no longer compete with anything.
-        round_trip = runner.client.round_trip
-        if round_trip is None or round_trip < settings.SALESFORCE_NOTES_AHEAD_MIN_SECONDS:
+        if not runner.client.far_away():
             return
         fields, _custom = runner._select_list(NOTES)
         runner.mark_read_from(NOTES)  # its snapshot is taken from now on, as for a Bulk job

@@ -1,11 +1,9 @@
 """Bulk API 2.0 in the importer: the same org imported through Bulk and through REST lands
 the same rows, buckets and problems; a refused or failed Bulk job falls back to REST."""
 
-import threading
 import time
 
 import pytest
-from django import db
 
 from common.rls import org_context
 from salesforce_imports import services
@@ -13,7 +11,12 @@ from salesforce_imports.bulk_query import record_batches
 from salesforce_imports.models import ImportedRecord, ImportJob, ImportProblem, JobStatus
 
 from .test_import_engine import FETCHED_TYPES, MODELS, run, start
-from .test_import_faults import assert_accounted, assert_no_duplicates, kill_runner_at_batch
+from .test_import_faults import (
+    assert_accounted,
+    assert_no_duplicates,
+    kill_runner_at_batch,
+    run_in_background,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -137,6 +140,15 @@ def bulk_connected(sandbox_factory, admin_api, connect, settings):
     return sandbox
 
 
+def imported_completely(profile, api, sandbox) -> ImportJob:
+    """A whole import run to its end: completed, every record in one bucket, none twice."""
+    job = run(profile, start(api))
+    assert job.status == JobStatus.COMPLETED, job.failure_reason
+    assert_accounted(job, sandbox)
+    assert_no_duplicates(profile)
+    return job
+
+
 def bulk_queries(sandbox) -> list[str]:
     return [job.query_text for job in sandbox.app.bulk_jobs._jobs.values()]
 
@@ -145,10 +157,7 @@ def test_a_failed_bulk_job_falls_back_to_rest_with_a_warning(bulk_connected, adm
     # The first job Salesforce is asked for fails; the jobs are created side by side, so
     # which object's it is depends on which creation arrived first.
     bulk_connected.set_faults(bulk_page_records=200, bulk_fail_next=1)
-    job = run(admin_profile, start(admin_api))
-    assert job.status == JobStatus.COMPLETED, job.failure_reason
-    assert_accounted(job, bulk_connected)
-    assert_no_duplicates(admin_profile)
+    job = imported_completely(admin_profile, admin_api, bulk_connected)
     with org_context(admin_profile.org_id):
         warning = ImportProblem.objects.get(job_id=job.pk, message__contains="REST API instead")
     assert warning.object_type in FETCHED_TYPES and "Failed" in warning.message
@@ -325,19 +334,7 @@ def test_a_cancel_while_salesforce_processes_a_bulk_job_ends_the_import_at_once(
     must not wait for it (nor leave the job running at Salesforce)."""
     bulk_connected.set_faults(bulk_page_records=200, bulk_job_floor_ms=120_000)
     job_id = start(admin_api)
-    failures = []
-
-    def work():
-        try:
-            with org_context(admin_profile.org_id):
-                services.run_import(job_id, runner="test/1")
-        except BaseException as exc:  # noqa: BLE001 - shown by the assertion below
-            failures.append(exc)
-        finally:
-            db.connections.close_all()  # this thread's own connection
-
-    worker = threading.Thread(target=work)
-    worker.start()
+    worker, failures = run_in_background(admin_profile, job_id)
     deadline = time.time() + 60
     while bulk_connected.stats()["calls"].get("bulk_poll", 0) < 1 and time.time() < deadline:
         time.sleep(0.05)
@@ -358,10 +355,7 @@ def test_a_bulk_job_that_outlasts_its_timeout_is_aborted_once_and_goes_through_r
 ):
     settings.SALESFORCE_BULK_TIMEOUT_SECONDS = 0  # given up at the first look
     bulk_connected.set_faults(bulk_page_records=200, bulk_job_floor_ms=120_000)
-    job = run(admin_profile, start(admin_api))
-    assert job.status == JobStatus.COMPLETED, job.failure_reason
-    assert_accounted(job, bulk_connected)
-    assert_no_duplicates(admin_profile)
+    job = imported_completely(admin_profile, admin_api, bulk_connected)
     with org_context(admin_profile.org_id):
         warnings = ImportProblem.objects.filter(job_id=job.pk, message__contains="did not complete in time")
         late = set(warnings.values_list("object_type", flat=True))

@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from django import db
 
 from common.rls import org_context
 from salesforce_imports import leases, services
@@ -27,6 +28,24 @@ def assert_accounted(job, sandbox):
         entry = job.progress[sobject]
         fetched = entry["imported"] + entry["matched"] + entry["skipped"] + entry["errors"]
         assert fetched == sandbox.org.count(sobject), (sobject, entry)
+
+
+def run_in_background(profile, job_id) -> tuple[threading.Thread, list]:
+    """The job run in a thread of its own, as a worker runs it: (the thread, what it raised)."""
+    raised = []
+
+    def work():
+        try:
+            with org_context(profile.org_id):
+                run(profile, job_id)
+        except BaseException as exc:  # noqa: BLE001 - the caller asserts there was none
+            raised.append(exc)
+        finally:
+            db.connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread, raised
 
 
 def assert_no_duplicates(profile):

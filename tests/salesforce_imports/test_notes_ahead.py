@@ -30,7 +30,7 @@ from sfsandbox.app.http import rest_error
 from sfsandbox.ids import index_from_id
 
 from .test_import_engine import run, start
-from .test_import_faults import kill_runner_at_batch
+from .test_import_faults import kill_runner_at_batch, run_in_background
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -191,17 +191,7 @@ def test_a_cancel_while_reading_ahead_stops_every_thread_of_the_read(
     settings.SALESFORCE_NOTE_BODY_CONCURRENCY = 2
     sandbox.set_faults(latency_ms=100)  # a body every 50 ms: several seconds of reading
     job_id = start(admin_api, TYPES)
-    failures = []
-
-    def work():
-        try:
-            with org_context(admin_profile.org_id):
-                run(admin_profile, job_id)
-        except BaseException as exc:  # noqa: BLE001 - shown by the assertion below
-            failures.append(exc)
-
-    worker = threading.Thread(target=work)
-    worker.start()
+    worker, failures = run_in_background(admin_profile, job_id)
     deadline = time.time() + 60
     while body_calls(sandbox) < 5 and time.time() < deadline:
         time.sleep(0.05)
